@@ -1,0 +1,1 @@
+"""approvals: its tables arrive with the issue that builds it (see DESIGN.md)."""

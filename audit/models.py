@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(models.Model):
+    """One link of the append-only, hash-chained audit trail. Written only by audit.record()."""
+
+    seq = models.BigIntegerField(_("sequence number"), primary_key=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("actor"), db_constraint=True,
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["target_type", "target_id", "seq"], name="audit_target_idx")]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.target_label}"
+
+
+class Signature(models.Model):
+    """An electronic signature: who, when, what it means, bound to the hash of what was signed
+    and to the audit event that records it. Made only by audit.signatures.sign()."""
+
+    class Meaning(models.TextChoices):
+        REGISTERED = "registered", _("Registered: I entered this carrier and vouch for its data")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        HANDED_OVER = "handed_over", _("Handed over")
+        RECEIVED = "received", _("Received and counted")
+        WITNESSED = "witnessed", _("Witnessed")
+
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.PROTECT, related_name="signature", verbose_name=_("audit event")
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("signer")
+    )
+    printed_name = models.CharField(_("printed name"), max_length=150)
+    signed_at = models.DateTimeField(_("signed at"))
+    meaning = models.CharField(_("meaning"), max_length=32, choices=Meaning.choices)
+    content_hash = models.CharField(_("hash of what was signed"), max_length=64)
+    target_type = models.CharField(_("target type"), max_length=64)
+    target_id = models.CharField(_("target id"), max_length=64)
+
+    class Meta:
+        ordering = ["signed_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="signature_target_idx")]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.printed_name} {self.get_meaning_display()} {self.signed_at:%Y-%m-%d %H:%M}"

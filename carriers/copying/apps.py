@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CopyingConfig(AppConfig):
+    name = "carriers.copying"
+    label = "copying"
+    verbose_name = _("Copying, extracting and compiling")

@@ -1,0 +1,230 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from common.levels import Level
+from personnel.models import Bilingual, Unit
+
+
+class Container(Bilingual, models.Model):
+    """A place a carrier is kept: a combination safe, a combination cabinet, a secure room."""
+
+    class Kind(models.TextChoices):
+        COMBINATION_SAFE = "combination_safe", _("Combination safe")
+        COMBINATION_CABINET = "combination_cabinet", _("Combination cabinet")
+        SECURE_ROOM = "secure_room", _("Secure room")
+        ORDINARY_CABINET = "ordinary_cabinet", _("Ordinary cabinet")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="containers", verbose_name=_("unit"))
+    department = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="department_containers", null=True, blank=True,
+        verbose_name=_("department"),
+    )
+    max_level = models.PositiveSmallIntegerField(_("highest level it may hold"), choices=Level.choices)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("container")
+        verbose_name_plural = _("containers")
+        constraints = [
+            models.CheckConstraint(condition=Q(max_level__in=Level.values), name="container_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+# How strong each kind of container is; settings.REGISTRY["STORAGE_MIN_CONTAINER"] names the least
+# kind allowed for each level.
+CONTAINER_RANK = {
+    Container.Kind.ORDINARY_CABINET: 0,
+    Container.Kind.COMBINATION_CABINET: 1,
+    Container.Kind.SECURE_ROOM: 1,
+    Container.Kind.COMBINATION_SAFE: 2,
+}
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    IN_CUSTODY = "in_custody", _("In custody")
+    IN_TRANSIT = "in_transit", _("In transit")
+    ON_LOAN = "on_loan", _("On loan")
+    CARRIED_OUT = "carried_out", _("Carried out")
+    IN_MEETING = "in_meeting", _("In a meeting")
+    ARCHIVED = "archived", _("Archived")
+    PENDING_DESTRUCTION = "pending_destruction", _("Pending destruction")
+    DESTROYED = "destroyed", _("Destroyed")
+    DECLASSIFIED = "declassified", _("Declassified")
+    LOST = "lost", _("Lost")
+
+
+# The carrier's life: the one table of allowed moves. A migration copies it into the database
+# (carriers_statusmove), where a trigger refuses any other change of status.
+INITIAL_STATUSES = (Status.REGISTERED, Status.IN_CUSTODY)
+ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
+    Status.REGISTERED: (Status.IN_CUSTODY, Status.IN_TRANSIT, Status.PENDING_DESTRUCTION, Status.LOST),
+    Status.IN_CUSTODY: (
+        Status.IN_TRANSIT, Status.ON_LOAN, Status.CARRIED_OUT, Status.IN_MEETING, Status.ARCHIVED,
+        Status.PENDING_DESTRUCTION, Status.DECLASSIFIED, Status.LOST,
+    ),
+    Status.IN_TRANSIT: (Status.IN_CUSTODY, Status.LOST),
+    Status.ON_LOAN: (Status.IN_CUSTODY, Status.LOST),
+    Status.CARRIED_OUT: (Status.IN_CUSTODY, Status.LOST),
+    Status.IN_MEETING: (Status.IN_CUSTODY, Status.LOST),
+    Status.ARCHIVED: (Status.IN_CUSTODY, Status.DECLASSIFIED, Status.PENDING_DESTRUCTION, Status.LOST),
+    Status.PENDING_DESTRUCTION: (Status.DESTROYED, Status.IN_CUSTODY, Status.LOST),
+    Status.LOST: (Status.IN_CUSTODY,),
+    Status.DESTROYED: (),
+    Status.DECLASSIFIED: (),
+}
+
+
+class StatusMove(models.Model):
+    """The allowed moves, as rows the database trigger can read. Filled from ALLOWED_MOVES."""
+
+    from_status = models.CharField(max_length=32, choices=Status.choices)
+    to_status = models.CharField(max_length=32, choices=Status.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["from_status", "to_status"], name="status_move_unique")]
+        verbose_name = _("allowed status move")
+        verbose_name_plural = _("allowed status moves")
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
+
+class Carrier(models.Model):
+    """A classified carrier (涉密载体): metadata only, never the secret content."""
+
+    class Kind(models.TextChoices):
+        PAPER = "paper", _("Paper document")
+        ARTICLE = "article", _("Article or product")
+        ELECTRONIC = "electronic", _("Electronic medium")
+        EQUIPMENT = "equipment", _("Equipment")
+
+    class Medium(models.TextChoices):
+        USB = "usb", _("USB storage")
+        HARD_DISK = "hard_disk", _("Hard disk")
+        OPTICAL_DISC = "optical_disc", _("Optical disc")
+        MEMORY_CARD = "memory_card", _("Memory card")
+        FLOPPY = "floppy", _("Floppy disk")
+        OTHER = "other", _("Other medium")
+
+    Status = Status
+
+    registry_number = models.CharField(_("registry number"), max_length=40, unique=True)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="carriers", verbose_name=_("registering unit")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    medium = models.CharField(_("medium"), max_length=16, choices=Medium.choices, blank=True)
+    is_coded_telegram = models.BooleanField(_("coded telegram"), default=False)
+    title = models.CharField(_("title"), max_length=300)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    originator = models.CharField(_("originator"), max_length=200)
+    originating_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="originated_carriers", null=True, blank=True,
+        verbose_name=_("originating unit (in this registry)"),
+    )
+    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
+    secrecy_years = models.PositiveSmallIntegerField(_("secrecy period (years)"), null=True, blank=True)
+    secrecy_months = models.PositiveSmallIntegerField(_("secrecy period (months)"), null=True, blank=True)
+    declassification_condition = models.CharField(_("declassification condition"), max_length=300, blank=True)
+    period_start = models.DateField(_("secrecy period starts"))
+    expires_on = models.DateField(_("secrecy period ends"), null=True, blank=True)
+    marking_zh = models.CharField(_("marking (Chinese)"), max_length=400)
+    marking_en = models.CharField(_("marking (English)"), max_length=400)
+    copy_number = models.CharField(_("copy number"), max_length=6, blank=True)
+    copies_total = models.PositiveIntegerField(_("number of copies"), default=1)
+    scope_departments = models.ManyToManyField(
+        Unit, related_name="scoped_carriers", blank=True, verbose_name=_("distribution scope: departments")
+    )
+    scope_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="scoped_carriers", blank=True,
+        verbose_name=_("distribution scope: people"),
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="held_carriers",
+        verbose_name=_("accountable holder"),
+    )
+    container = models.ForeignKey(
+        Container, on_delete=models.PROTECT, related_name="carriers", null=True, blank=True,
+        verbose_name=_("container"),
+    )
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.IN_CUSTODY)
+    status_event = models.ForeignKey(
+        "audit.AuditEvent", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("audit event of the last status change"),
+    )
+    sources = models.ManyToManyField(
+        "self", symmetrical=False, related_name="derivatives", blank=True, verbose_name=_("sources")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registered_carriers",
+        verbose_name=_("registered by"),
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        verbose_name = _("classified carrier")
+        verbose_name_plural = _("classified carriers")
+        indexes = [
+            models.Index(fields=["unit", "level", "status"], name="carrier_unit_level_idx"),
+            models.Index(fields=["level", "status"], name="carrier_level_status_idx"),
+            models.Index(fields=["expires_on"], name="carrier_expiry_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="carrier_level_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="carrier_status_valid"),
+            models.CheckConstraint(
+                condition=Q(secrecy_years__isnull=False) | Q(secrecy_months__isnull=False)
+                | ~Q(declassification_condition=""),
+                name="carrier_has_period_or_condition",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="electronic", medium__gt="") | (~Q(kind="electronic") & Q(medium="")),
+                name="carrier_medium_only_for_electronic",
+            ),
+            models.CheckConstraint(condition=Q(copies_total__gte=1), name="carrier_copies_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.registry_number
+
+    @property
+    def marking(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.marking_en if (get_language() or "").startswith("en") else self.marking_zh
+
+
+class RegistryCounter(models.Model):
+    """The last registry number used per unit and year, taken under a row lock."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="registry_counter_unique")]
+
+
+class CarrierUserObjectPermission(UserObjectPermissionBase):
+    """Explicit object grants on carriers (django-guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Carrier, on_delete=models.CASCADE)
+
+
+class CarrierGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Carrier, on_delete=models.CASCADE)

@@ -1,0 +1,56 @@
+"""Every read of the carrier core starts from the access gate's queryset."""
+
+from django.http import Http404
+
+from audit.models import AuditEvent, Signature
+from common import access
+
+from .filters import CarrierFilter
+from .models import Carrier, Container
+
+
+def visible_carriers(*, user):
+    return access.restrict(
+        Carrier.objects.select_related("unit", "holder__person", "container", "originating_unit"), user
+    )
+
+
+def carrier_list(*, user, filters: dict | None = None):
+    """Visible carriers, filtered; invalid filter values are answered by the FilterSet's errors."""
+    filterset = CarrierFilter(filters or {}, queryset=visible_carriers(user=user))
+    return filterset
+
+
+def carrier_get(*, user, pk) -> Carrier:
+    """One visible carrier, or 404 exactly as if it did not exist."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    carrier = (
+        visible_carriers(user=user)
+        .prefetch_related("scope_departments", "scope_people__person", "sources", "derivatives")
+        .filter(pk=pk)
+        .first()
+    )
+    if carrier is None:
+        raise Http404
+    return carrier
+
+
+def carrier_history(*, carrier: Carrier):
+    """The carrier's history, read from the audit trail (caller has checked visibility)."""
+    events = list(
+        AuditEvent.objects.filter(target_type="carriers.carrier", target_id=str(carrier.pk))
+        .select_related("signature")
+        .order_by("seq")
+    )
+    return events
+
+
+def carrier_signatures(*, carrier: Carrier):
+    return Signature.objects.filter(target_type="carriers.carrier", target_id=str(carrier.pk)).order_by("signed_at")
+
+
+def containers_for_registration(*, user):
+    return access.restrict(Container.objects.filter(is_active=True), user).order_by("code")

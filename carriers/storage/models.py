@@ -1,0 +1,1 @@
+"""The storage stage (see DESIGN.md). Its tables arrive with the issue that builds the stage."""

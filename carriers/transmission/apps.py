@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TransmissionConfig(AppConfig):
+    name = "carriers.transmission"
+    label = "transmission"
+    verbose_name = _("Dispatch and receipt")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UseConfig(AppConfig):
+    name = "carriers.use"
+    label = "use"
+    verbose_name = _("Use")

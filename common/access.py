@@ -1,0 +1,152 @@
+"""The one access gate (DESIGN.md, idea 2).
+
+- restrict(queryset, user): the rows of a model this user may see, as one set-based query.
+- can(user, action, obj=None): may this user do this (to this object)?
+
+Visibility of a carrier = clearance at or above its level AND need-to-know: the user holds it,
+their department is in its distribution scope, they are named in the scope, they hold an explicit
+object grant (django-guardian, direct-FK tables), or they hold a unit-wide office role in the
+carrier's unit (secrecy office, auditor), or they head the department of its holder.
+No role bypasses clearance; the Django superuser flag gives nothing here.
+Objects a user may not see are answered as missing (404) by the callers.
+"""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from common.levels import NO_CLEARANCE
+from personnel import roles
+
+# actions
+VIEW = "view"
+REGISTER_CARRIER = "register_carrier"
+VIEW_AUDIT = "view_audit"
+MANAGE_CONTAINERS = "manage_containers"
+
+ACTION_ROLES = {
+    REGISTER_CARRIER: {roles.SECRECY_OFFICE, roles.API_CLIENT},
+    VIEW_AUDIT: {roles.AUDITOR, roles.SECRECY_OFFICE},
+    MANAGE_CONTAINERS: {roles.SECRECY_OFFICE},
+}
+
+
+def person_of(user):
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.person
+    except Exception:  # no profile: not a registered person, sees nothing
+        return None
+
+
+def clearance_of(user) -> int:
+    person = person_of(user)
+    return person.clearance if person else NO_CLEARANCE
+
+
+def roles_of(user) -> frozenset[str]:
+    """Role names of a user, read once per request object."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_registry_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._registry_roles = cached
+    return cached
+
+
+def has_role(user, *names: str) -> bool:
+    return bool(roles_of(user) & set(names))
+
+
+def _visible_carriers(queryset: QuerySet, user) -> QuerySet:
+    from carriers.models import Carrier, CarrierGroupObjectPermission, CarrierUserObjectPermission
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    carrier = OuterRef("pk")
+    need = Q(holder_id=user.pk)
+    need |= Exists(Carrier.scope_people.through.objects.filter(carrier_id=carrier, user_id=user.pk))
+    if person.department_id:
+        need |= Exists(
+            Carrier.scope_departments.through.objects.filter(carrier_id=carrier, unit_id=person.department_id)
+        )
+    need |= Exists(
+        CarrierUserObjectPermission.objects.filter(
+            content_object_id=carrier, user_id=user.pk, permission__codename="view_carrier"
+        )
+    )
+    need |= Exists(
+        CarrierGroupObjectPermission.objects.filter(
+            content_object_id=carrier, group__user=user.pk, permission__codename="view_carrier"
+        )
+    )
+    user_roles = roles_of(user)
+    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
+        need |= Q(holder__person__department_id=person.department_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_audit_events(queryset: QuerySet, user) -> QuerySet:
+    return queryset if can(user, VIEW_AUDIT) else queryset.none()
+
+
+def _visible_units(queryset: QuerySet, user) -> QuerySet:
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    return queryset.filter(Q(pk=person.unit_id) | Q(parent_id=person.unit_id))
+
+
+def _visible_people(queryset: QuerySet, user) -> QuerySet:
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    return queryset.filter(unit_id=person.unit_id)
+
+
+def _visible_containers(queryset: QuerySet, user) -> QuerySet:
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    return queryset.filter(unit_id=person.unit_id)
+
+
+_RESTRICTORS = {
+    "carriers.carrier": _visible_carriers,
+    "audit.auditevent": _visible_audit_events,
+    "audit.signature": _visible_audit_events,
+    "personnel.unit": _visible_units,
+    "personnel.person": _visible_people,
+    "carriers.container": _visible_containers,
+}
+
+
+def restrict(queryset: QuerySet, user) -> QuerySet:
+    """The rows of queryset's model that user may see. Unknown models: nothing (fail closed)."""
+    label = queryset.model._meta.label_lower
+    restrictor = _RESTRICTORS.get(label)
+    if restrictor is None:
+        return queryset.none()
+    return restrictor(queryset, user)
+
+
+def can(user, action: str, obj=None) -> bool:
+    """May user do action (to obj)? VIEW on an object asks the visibility query for that row."""
+    if person_of(user) is None:
+        return False
+    if action == VIEW:
+        if obj is None:
+            return True
+        return restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+    allowed_roles = ACTION_ROLES.get(action)
+    if allowed_roles is None:
+        raise ValueError(f"unknown action {action!r}")
+    if not roles_of(user) & allowed_roles:
+        return False
+    if obj is not None:
+        return can(user, VIEW, obj)
+    return True

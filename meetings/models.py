@@ -1,0 +1,1 @@
+"""meetings: its tables arrive with the issue that builds it (see DESIGN.md)."""
