@@ -2,6 +2,7 @@
 caller's transaction; sign() makes an electronic signature after checking the password again."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -63,50 +64,38 @@ def record(*, actor, action: str, target=None, details: dict | None = None) -> A
     return event
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    count: int
-    head: str
-    broken_seq: int | None = None
-    reason: str = ""
-
-
-def verify_chain(*, chunk_size: int = 5000) -> ChainReport:
-    """Recompute every link. Reports the first sequence number where the chain breaks."""
-    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    events = AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size)
-    for event in events:
-        if event.seq != expected_seq:
-            return ChainReport(False, count, prev_hash, expected_seq, "missing event (sequence gap)")
-        if event.prev_hash != prev_hash:
-            return ChainReport(False, count, prev_hash, event.seq, "previous-hash link broken")
-        if event_hash(event) != event.hash:
-            return ChainReport(False, count, prev_hash, event.seq, "event content does not match its hash")
-        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
-    return ChainReport(True, count, prev_hash)
-
-
 def content_hash(content: dict) -> str:
     return sha256_hex(canonical_json(content))
 
 
-def check_password_again(*, signer, password) -> None:
+@dataclass(frozen=True)
+class Reauthentication:
+    """Proof that the signer entered their password at this moment. Made only by
+    reauthenticate(); one entry may cover the signatures of one service call (or one batch)."""
+
+    signer_id: int
+    at: datetime
+
+
+def reauthenticate(*, signer, password) -> Reauthentication:
     """A signature needs the signer's password at the moment of signing."""
     if not password:
         raise ValidationFailed({"password": [_("Enter your password to sign.")]})
     if not signer.is_active or not signer.check_password(password):
         raise ValidationFailed({"password": [_("The password is not correct; nothing was signed.")]})
-
-
-def sign(*, signer, password: str, meaning: str, target, content: dict) -> Signature:
-    """Sign `content` (the facts the signer vouches for) about `target`, recorded in the chain."""
-    check_password_again(signer=signer, password=password)
     person = getattr(signer, "person", None)
     if person is None or person.status != person.Status.ACTIVE:
         raise Refused(_("Only active registered people can sign."))
+    return Reauthentication(signer_id=signer.pk, at=timezone.now())
+
+
+def sign(*, signer, credential: Reauthentication, meaning: str, target, content: dict) -> Signature:
+    """Sign `content` (the facts the signer vouches for) about `target`, recorded in the chain."""
+    if credential.signer_id != signer.pk:
+        raise Refused(_("A signature needs the signer's own password."))
     if meaning not in Signature.Meaning.values:
         raise ValueError(f"unknown signature meaning {meaning!r}")
+    person = signer.person
     digest = content_hash(content)
     with transaction.atomic():
         event = record(
@@ -126,16 +115,3 @@ def sign(*, signer, password: str, meaning: str, target, content: dict) -> Signa
             target_type=target_type,
             target_id=target_id,
         )
-
-
-def verify_signature(signature: Signature, content: dict | None = None) -> list[str]:
-    """Problems found with one signature (empty list: it holds)."""
-    problems = []
-    event = signature.event
-    if event_hash(event) != event.hash:
-        problems.append(str(_("its audit event was altered")))
-    if event.details.get("content_hash") != signature.content_hash or event.actor_id != signature.signer_id:
-        problems.append(str(_("the signature does not match its audit event")))
-    if content is not None and content_hash(content) != signature.content_hash:
-        problems.append(str(_("the signed content has changed since it was signed")))
-    return problems

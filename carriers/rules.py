@@ -60,6 +60,12 @@ def default_period_years(*, level: int, years, months, condition: str):
     return years
 
 
+def period_start_not_future(*, start: date | None, today: date) -> Violation | None:
+    if start is not None and start > today:
+        return Violation(_("The secrecy period cannot start in the future."), field="period_start")
+    return None
+
+
 def expiry(*, start: date, years, months) -> date | None:
     if years is None and months is None:
         return None

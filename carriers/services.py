@@ -14,7 +14,7 @@ from common import access
 from common.errors import Refused, enforce
 
 from . import rules
-from .models import Carrier, RegistryCounter
+from .models import Carrier, Container, RegistryCounter
 
 
 def snapshot(carrier: Carrier) -> dict:
@@ -63,10 +63,71 @@ def _next_registry_number(*, unit, year: int) -> str:
     return settings.REGISTRY["REGISTRY_NUMBER_FORMAT"].format(unit=unit.code, year=year, seq=counter.last)
 
 
-def register_carrier(
+def register_carrier(*, actor, password: str, **fields) -> Carrier:
+    """Register a carrier received from outside or already held. The registering clerk becomes
+    its accountable holder, it is kept in `container`, and the clerk signs the entry with their
+    password."""
+    _check_may_register(actor)
+    _check_rules(actor, **fields)
+    credential = audit.reauthenticate(signer=actor, password=password)
+    return _register(actor=actor, credential=credential, **fields)
+
+
+def register_carriers_batch(*, actor, password: str, items: list[dict]) -> list[Carrier]:
+    """Register a batch (e.g. a received consignment) in one transaction: the password is entered
+    once for the batch and every carrier still gets its own registration signature."""
+    _check_may_register(actor)
+    for fields in items:
+        _check_rules(actor, **fields)
+    credential = audit.reauthenticate(signer=actor, password=password)
+    with transaction.atomic():
+        return [_register(actor=actor, credential=credential, **fields) for fields in items]
+
+
+def _check_may_register(actor) -> None:
+    if not access.can(actor, access.REGISTER_CARRIER):
+        raise Refused(_("Only the secrecy office may register carriers."))
+
+
+def _check_rules(
+    actor,
+    *,
+    kind: str,
+    level: int,
+    container,
+    medium: str = "",
+    is_coded_telegram: bool = False,
+    secrecy_years: int | None = None,
+    secrecy_months: int | None = None,
+    declassification_condition: str = "",
+    copy_number: str = "",
+    copies_total: int = 1,
+    scope_departments=(),
+    period_start: date | None = None,
+    **_other,
+) -> None:
+    person = actor.person
+    enforce(
+        [
+            rules.period_start_not_future(start=period_start, today=timezone.localdate()),
+            rules.level_within_clearance(level=level, clearance=person.clearance),
+            *rules.secrecy_period(
+                level=level, years=secrecy_years, months=secrecy_months, condition=declassification_condition
+            ),
+            *rules.medium_fits_kind(kind=kind, medium=medium, is_coded_telegram=is_coded_telegram),
+            rules.container_may_hold(container=container, level=level, unit_id=person.unit_id),
+            rules.copy_numbering(copy_number=copy_number, copies_total=copies_total),
+            rules.scope_within_unit(
+                department_unit_ids=[d.parent_id for d in scope_departments], unit_id=person.unit_id
+            ),
+        ]
+    )
+
+
+def _register(
     *,
     actor,
-    password: str,
+    credential,
     kind: str,
     title: str,
     originator: str,
@@ -85,27 +146,7 @@ def register_carrier(
     scope_departments=(),
     scope_people=(),
 ) -> Carrier:
-    """Register a carrier received from outside or already held. The registering clerk becomes
-    its accountable holder, it is kept in `container`, and the clerk signs the entry."""
-    if not access.can(actor, access.REGISTER_CARRIER):
-        raise Refused(_("Only the secrecy office may register carriers."))
-    person = actor.person
-    unit = person.unit
-    enforce(
-        [
-            rules.level_within_clearance(level=level, clearance=person.clearance),
-            *rules.secrecy_period(
-                level=level, years=secrecy_years, months=secrecy_months, condition=declassification_condition
-            ),
-            *rules.medium_fits_kind(kind=kind, medium=medium, is_coded_telegram=is_coded_telegram),
-            rules.container_may_hold(container=container, level=level, unit_id=unit.pk),
-            rules.copy_numbering(copy_number=copy_number, copies_total=copies_total),
-            rules.scope_within_unit(
-                department_unit_ids=[d.parent_id for d in scope_departments], unit_id=unit.pk
-            ),
-        ]
-    )
-    audit.check_password_again(signer=actor, password=password)
+    unit = actor.person.unit
     secrecy_years = rules.default_period_years(
         level=level, years=secrecy_years, months=secrecy_months, condition=declassification_condition
     )
@@ -145,7 +186,7 @@ def register_carrier(
         event = audit.record(actor=actor, action="carrier.registered", target=carrier, details=facts)
         Carrier.objects.filter(pk=carrier.pk).update(status_event=event)
         carrier.status_event = event
-        audit.sign(signer=actor, password=password, meaning=Signature.Meaning.REGISTERED, target=carrier, content=facts)
+        audit.sign(signer=actor, credential=credential, meaning=Signature.Meaning.REGISTERED, target=carrier, content=facts)
     return carrier
 
 
@@ -165,3 +206,19 @@ def transition(*, carrier: Carrier, to_status: str, actor, reason: str = "", det
         locked.status_event = event
         locked.save(update_fields=["status", "status_event", "updated_at"])
     return locked
+
+
+def create_container(
+    *, actor, code: str, name_zh: str, name_en: str, kind: str, unit, max_level: int,
+    department=None, location: str = "",
+) -> Container:
+    with transaction.atomic():
+        container = Container.objects.create(
+            code=code, name_zh=name_zh, name_en=name_en, kind=kind, unit=unit, department=department,
+            max_level=max_level, location=location,
+        )
+        audit.record(
+            actor=actor, action="container.created", target=container,
+            details={"code": code, "kind": kind, "unit": unit.pk, "max_level": max_level, "location": location},
+        )
+    return container

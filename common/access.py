@@ -108,6 +108,13 @@ def _visible_people(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(unit_id=person.unit_id)
 
 
+def _visible_users(queryset: QuerySet, user) -> QuerySet:
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    return queryset.filter(person__unit_id=person.unit_id)
+
+
 def _visible_containers(queryset: QuerySet, user) -> QuerySet:
     person = person_of(user)
     if person is None:
@@ -121,6 +128,7 @@ _RESTRICTORS = {
     "audit.signature": _visible_audit_events,
     "personnel.unit": _visible_units,
     "personnel.person": _visible_people,
+    "auth.user": _visible_users,
     "carriers.container": _visible_containers,
 }
 

@@ -82,7 +82,7 @@ def create_triggers(apps, schema_editor):
     initial = ", ".join(f"'{s}'" for s in INITIAL_STATUSES)
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION.replace("%(initial)s", initial).replace("%%", "%"))
+        schema_editor.execute(PG_FUNCTION.replace("%(initial)s", initial).replace("%%", "%"), params=None)
         schema_editor.execute(
             "CREATE TRIGGER carriers_status_guard BEFORE INSERT OR UPDATE ON carriers_carrier "
             "FOR EACH ROW EXECUTE FUNCTION carriers_guard_status()"

@@ -36,3 +36,33 @@ class LevelField(serializers.ChoiceField):
 
     def to_representation(self, value):
         return LEVEL_CODES.get(value, value)
+
+
+class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A primary key among the rows the requesting user may see (the gate's queryset); ids out
+    of range or not visible get the same "does not exist" error, never a database error."""
+
+    MAX_ID = 2**63 - 1
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        kwargs.setdefault("queryset", model._default_manager.all() if model else None)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        from common import access
+
+        request = self.context.get("request")
+        base = self.queryset if self.queryset is not None else self.model._default_manager.all()
+        return access.restrict(base.all(), getattr(request, "user", None))
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            number = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < number <= self.MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(number)

@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from common import access
+from common.levels import Level
+from personnel.models import Unit
+
+from . import selectors
+from .models import Carrier
+
+
+class NoControlCharsMixin:
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+                self.add_error(name, _("Control characters (such as NUL) are not allowed."))
+        return cleaned
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        person = getattr(user, "person", None)
+        return f"{person.full_name} ({user.username})" if person else user.username
+
+
+class CarrierRegisterForm(NoControlCharsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Carrier.Kind.choices)
+    medium = forms.ChoiceField(
+        label=_("Medium"), choices=[("", "—")] + list(Carrier.Medium.choices), required=False,
+        help_text=_("Only for electronic media."),
+    )
+    is_coded_telegram = forms.BooleanField(label=_("Coded telegram"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    originator = forms.CharField(label=_("Originator"), max_length=200)
+    level = forms.TypedChoiceField(label=_("Classification level"), choices=Level.choices, coerce=int)
+    secrecy_years = forms.IntegerField(label=_("Secrecy period (years)"), min_value=0, max_value=100, required=False)
+    secrecy_months = forms.IntegerField(label=_("Secrecy period (months)"), min_value=0, max_value=11, required=False)
+    declassification_condition = forms.CharField(
+        label=_("Declassification condition"), max_length=300, required=False,
+        help_text=_("Instead of, or beyond, a period. Leave period and condition empty for the statutory longest period."),
+    )
+    period_start = forms.DateField(
+        label=_("Secrecy period starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
+    copy_number = forms.CharField(label=_("Copy number"), max_length=6, required=False, help_text=_("Six digits, e.g. 000003."))
+    copies_total = forms.IntegerField(label=_("Number of copies"), min_value=1, max_value=100000, initial=1)
+    container = forms.ModelChoiceField(label=_("Container"), queryset=None)
+    scope_departments = forms.ModelMultipleChoiceField(
+        label=_("Distribution scope: departments"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    scope_people = PersonChoiceField(label=_("Distribution scope: people"), queryset=None, required=False)
+    password = forms.CharField(
+        label=_("Your password (signature)"), widget=forms.PasswordInput, max_length=128,
+        help_text=_("You sign this registration: enter your password again."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["container"].queryset = selectors.containers_for_registration(user=user)
+        self.fields["scope_departments"].queryset = access.restrict(
+            Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), user
+        ).order_by("code")
+        self.fields["scope_people"].queryset = access.restrict(
+            get_user_model().objects.select_related("person"), user
+        ).order_by("person__employee_number")
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["medium"] = data.get("medium") or ""
+        data["scope_departments"] = list(data.get("scope_departments") or [])
+        data["scope_people"] = list(data.get("scope_people") or [])
+        return data

@@ -1,0 +1,20 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from audit.api.views import AuditEventViewSet, AuditVerifyView
+from carriers.api.views import CarrierViewSet, ContainerViewSet
+from common.api.auth import TokenView
+from personnel.api.views import PersonViewSet, UnitViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("units", UnitViewSet, basename="unit")
+router.register("people", PersonViewSet, basename="person")
+router.register("containers", ContainerViewSet, basename="container")
+router.register("carriers", CarrierViewSet, basename="carrier")
+router.register("audit/events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    *router.urls,
+]

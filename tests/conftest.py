@@ -1,0 +1,90 @@
+"""Shared fixtures: a small organisation with every role, secrecy post and container kind.
+
+The suite runs on PostgreSQL (make test). Tests never use transactional_db/live_server: the
+audit tables refuse TRUNCATE by design, so anything needing committed data (other processes,
+a live server) makes its own scratch database with the `scratch_database` fixture."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from carriers.models import Container
+from common.levels import Level
+from personnel import roles
+from personnel.models import Person
+
+from .factories import PASSWORD, ContainerFactory, DepartmentFactory, PersonFactory, UnitFactory
+
+
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(
+            "The test suite runs on PostgreSQL: set DATABASE_URL (make test starts PostgreSQL 15 and Redis for you)."
+        )
+
+
+@pytest.fixture
+def org(db):
+    """Unit U (departments SEC, RES, GEN) and unit X (department XD), people in every role and
+    post, and containers of every kind. Attribute names say who is who."""
+    unit = UnitFactory(code="U", name_zh="甲单位", name_en="Unit U")
+    other_unit = UnitFactory(code="X", name_zh="乙单位", name_en="Unit X")
+    sec = DepartmentFactory(code="U-SEC", parent=unit, name_en="Secrecy Office")
+    res = DepartmentFactory(code="U-RES", parent=unit, name_en="Research")
+    gen = DepartmentFactory(code="U-GEN", parent=unit, name_en="General Affairs")
+    xd = DepartmentFactory(code="X-D", parent=other_unit)
+
+    def person(username, dept, post, *role_names, status=Person.Status.ACTIVE, **extra):
+        p = PersonFactory(
+            user__username=username, department=dept, unit=dept.parent, secrecy_post=post,
+            roles=list(role_names), status=status, full_name=f"{username}-name", **extra,
+        )
+        return p.user
+
+    people = dict(
+        secretary=person("secretary", sec, "core", roles.SECRECY_OFFICE),
+        clerk=person("clerk", sec, "important", roles.SECRECY_OFFICE),
+        head_res=person("head_res", res, "core", roles.DEPARTMENT_HEAD),
+        head_gen=person("head_gen", gen, "important", roles.DEPARTMENT_HEAD),
+        auditor=person("auditor", sec, "core", roles.AUDITOR),
+        staff_core=person("staff_core", res, "core", roles.STAFF),
+        staff_important=person("staff_important", res, "important", roles.STAFF),
+        staff_general=person("staff_general", gen, "general", roles.STAFF),
+        staff_none=person("staff_none", gen, "none", roles.STAFF),
+        departed=person("departed", res, "core", roles.STAFF, status=Person.Status.DEPARTED),
+        api_client=person("api_client", sec, "important", roles.API_CLIENT),
+        other_secretary=person("other_secretary", xd, "core", roles.SECRECY_OFFICE),
+    )
+    superuser = person("root", gen, "general", roles.STAFF)
+    superuser.is_superuser = superuser.is_staff = True
+    superuser.save()
+    people["superuser"] = superuser
+
+    containers = dict(
+        safe=ContainerFactory(code="SAFE", kind=Container.Kind.COMBINATION_SAFE, unit=unit, max_level=Level.TOP_SECRET),
+        cabinet=ContainerFactory(code="CAB", kind=Container.Kind.COMBINATION_CABINET, unit=unit, max_level=Level.SECRET),
+        room=ContainerFactory(code="ROOM", kind=Container.Kind.SECURE_ROOM, unit=unit, max_level=Level.SECRET),
+        ordinary=ContainerFactory(code="ORD", kind=Container.Kind.ORDINARY_CABINET, unit=unit, max_level=Level.CONFIDENTIAL),
+        other_safe=ContainerFactory(code="XSAFE", kind=Container.Kind.COMBINATION_SAFE, unit=other_unit, max_level=Level.TOP_SECRET),
+    )
+    return SimpleNamespace(
+        unit=unit, other_unit=other_unit, sec=sec, res=res, gen=gen, xd=xd, password=PASSWORD,
+        **people, **containers,
+    )
+
+
+@pytest.fixture
+def audit_count():
+    """Number of audit events now (to show a refused request wrote nothing)."""
+    from audit.models import AuditEvent
+
+    return lambda: AuditEvent.objects.count()
+
+
+@pytest.fixture
+def db_vendor():
+    return connection.vendor

@@ -1,0 +1,100 @@
+"""Factories per app, and the helpers tests use to build a small organisation."""
+
+from datetime import date
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from carriers import services as carrier_services
+from carriers.models import Container
+from common.levels import Level
+from personnel.models import Person, Unit
+
+PASSWORD = "correct-horse-42"
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"U{n:03d}")
+    name_zh = factory.LazyAttribute(lambda o: f"单位{o.code}")
+    name_en = factory.LazyAttribute(lambda o: f"Unit {o.code}")
+    kind = Unit.Kind.UNIT
+    parent = None
+
+
+class DepartmentFactory(UnitFactory):
+    kind = Unit.Kind.DEPARTMENT
+    parent = factory.SubFactory(UnitFactory)
+    name_zh = factory.LazyAttribute(lambda o: f"部门{o.code}")
+    name_en = factory.LazyAttribute(lambda o: f"Department {o.code}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    full_name = factory.Sequence(lambda n: f"测试人员{n}")
+    employee_number = factory.Sequence(lambda n: f"T{n:05d}")
+    department = factory.SubFactory(DepartmentFactory)
+    unit = factory.LazyAttribute(lambda o: o.department.parent if o.department else UnitFactory())
+    secrecy_post = Person.SecrecyPost.GENERAL
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.user.groups.set(Group.objects.filter(name__in=extracted))
+
+
+class ContainerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Container
+
+    code = factory.Sequence(lambda n: f"C-{n:03d}")
+    name_zh = factory.LazyAttribute(lambda o: f"柜{o.code}")
+    name_en = factory.LazyAttribute(lambda o: f"Cabinet {o.code}")
+    kind = Container.Kind.COMBINATION_CABINET
+    unit = factory.SubFactory(UnitFactory)
+    max_level = Level.SECRET
+
+
+def carrier_fields(**overrides) -> dict:
+    """Valid arguments for carriers.services.register_carrier (add actor, password, container)."""
+    fields = dict(
+        kind="paper",
+        title="测试文件",
+        originator="上级机关",
+        level=Level.SECRET,
+        secrecy_years=10,
+        period_start=date(2026, 1, 1),
+        copy_number="000001",
+        copies_total=3,
+    )
+    fields.update(overrides)
+    return fields
+
+
+def register(actor, *, container, password=PASSWORD, **overrides):
+    return carrier_services.register_carrier(
+        actor=actor, password=password, container=container, **carrier_fields(**overrides)
+    )
