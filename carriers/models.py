@@ -219,6 +219,9 @@ class RegistryCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="registry_counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
 
 class CarrierUserObjectPermission(UserObjectPermissionBase):
     """Explicit object grants on carriers (django-guardian, direct foreign key)."""

@@ -1,0 +1,106 @@
+"""Helpers for tests that need committed data seen by other processes: a scratch PostgreSQL
+database (created, migrated, dropped), server and worker processes pointed at it.
+
+pytest-django's own test database cannot serve these tests: its transactional flush TRUNCATEs
+every table, which the audit tables refuse by design."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def base_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise RuntimeError("live tests need DATABASE_URL pointing at PostgreSQL (make test sets it)")
+    return url
+
+
+def _with_db(url: str, name: str) -> str:
+    parts = urlparse(url)
+    return urlunparse(parts._replace(path=f"/{name}"))
+
+
+def process_env(database_url: str, **extra) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
+
+
+def manage(database_url: str, *args: str, check: bool = True, timeout: int = 300, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT, env=process_env(database_url, **env), capture_output=True, text=True,
+        check=check, timeout=timeout,
+    )
+
+
+@contextlib.contextmanager
+def scratch_database(*, seed_demo: bool = False):
+    """Yield the URL of a fresh, migrated PostgreSQL database; drop it afterwards."""
+    base = base_database_url()
+    name = f"scratch_{uuid.uuid4().hex[:12]}"
+    admin_url = _with_db(base, "postgres")
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = _with_db(base, name)
+    try:
+        manage(url, "migrate", "--noinput", "-v0")
+        if seed_demo:
+            manage(url, "seed_demo")
+        yield url
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 30.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited early with {proc.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+@contextlib.contextmanager
+def live_server(database_url: str):
+    """Serve the registry (collected static files, DEBUG off) on a free loopback port."""
+    port = free_port()
+    manage(database_url, "collectstatic", "--noinput", "-v0")
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        cwd=ROOT, env=process_env(database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        wait_for_port(port, proc=proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
