@@ -88,9 +88,8 @@ def wait_for_port(port: int, timeout: float = 30.0, proc: subprocess.Popen | Non
 
 @contextlib.contextmanager
 def live_server(database_url: str):
-    """Serve the registry (collected static files, DEBUG off) on a free loopback port."""
+    """Serve the registry (DEBUG off; static files through WhiteNoise's finders) on a free loopback port."""
     port = free_port()
-    manage(database_url, "collectstatic", "--noinput", "-v0")
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         cwd=ROOT, env=process_env(database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
