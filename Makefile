@@ -8,11 +8,11 @@ PYTEST_ARGS ?=
 # Local demo: embedded defaults (SQLite under var/), no env vars needed.
 run:
 	scripts/bootstrap.sh
-	$(PY) manage.py migrate --noinput
+	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py demo_logins
-	exec $(PY) manage.py runserver 127.0.0.1:8000
+	exec $(PY) manage.py serve_embedded 127.0.0.1:8000
 
 # Full suite against throwaway PostgreSQL 15 + Redis. The services are always
 # stopped afterwards (success, failure or Ctrl-C); exits with pytest's code.
