@@ -91,7 +91,27 @@ def _visible_carriers(queryset: QuerySet, user) -> QuerySet:
 
 
 def _visible_audit_events(queryset: QuerySet, user) -> QuerySet:
-    return queryset if can(user, VIEW_AUDIT) else queryset.none()
+    """Audit events (and signatures) for auditors and the secrecy office, but only about objects
+    the reader may see through this gate: the trail carries titles and registry numbers, so it is
+    no way around clearance or need-to-know, nor into another unit. Events about anything else
+    (or nothing) show when the actor is of the reader's unit, or the system."""
+    if not can(user, VIEW_AUDIT):
+        return queryset.none()
+    from django.apps import apps
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    actor = "signer" if queryset.model._meta.label_lower == "audit.signature" else "actor"
+    gated = [label for label in _RESTRICTORS if not label.startswith("audit.")]
+    visible = Q(pk__in=[])
+    for label in gated:
+        ids = restrict(apps.get_model(label)._default_manager.all(), user)
+        ids = ids.annotate(_audit_target=Cast("pk", CharField())).values("_audit_target")
+        visible |= Q(target_type=label, target_id__in=ids)
+    visible |= ~Q(target_type__in=gated) & (
+        Q(**{f"{actor}__isnull": True}) | Q(**{f"{actor}__person__unit_id": person_of(user).unit_id})
+    )
+    return queryset.filter(visible)
 
 
 def _visible_units(queryset: QuerySet, user) -> QuerySet:
@@ -122,6 +142,46 @@ def _visible_containers(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(unit_id=person.unit_id)
 
 
+def _visible_approval_requests(queryset: QuerySet, user) -> QuerySet:
+    """The requester, those who may decide it now (grant) or did decide it, and the unit-wide
+    office roles of its unit; always within clearance."""
+    from approvals.models import ApprovalRequestUserObjectPermission, Decision
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    request = OuterRef("pk")
+    need = Q(requester_id=user.pk)
+    need |= Exists(
+        ApprovalRequestUserObjectPermission.objects.filter(
+            content_object_id=request, user_id=user.pk, permission__codename="decide_approvalrequest"
+        )
+    )
+    need |= Exists(Decision.objects.filter(request_id=request, approver_id=user.pk))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_publication_reviews(queryset: QuerySet, user) -> QuerySet:
+    from django.contrib.contenttypes.models import ContentType
+
+    from approvals.models import ApprovalRequest
+
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    requests = _visible_approval_requests(
+        ApprovalRequest.objects.filter(target_type=content_type, target_id=OuterRef("pk")), user
+    )
+    return queryset.filter(Q(author_id=user.pk) | Exists(requests))
+
+
+def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
+    return queryset if person_of(user) is not None else queryset.none()
+
+
 _RESTRICTORS = {
     "carriers.carrier": _visible_carriers,
     "audit.auditevent": _visible_audit_events,
@@ -130,6 +190,9 @@ _RESTRICTORS = {
     "personnel.person": _visible_people,
     "auth.user": _visible_users,
     "carriers.container": _visible_containers,
+    "approvals.approvalrequest": _visible_approval_requests,
+    "approvals.publicationreview": _visible_publication_reviews,
+    "approvals.approvalpolicy": _everyone_registered,
 }
 
 

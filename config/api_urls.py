@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from approvals.api.views import ApprovalPolicyViewSet, ApprovalRequestViewSet, PublicationReviewViewSet
 from audit.api.views import AuditEventViewSet, AuditVerifyView
 from carriers.api.views import CarrierViewSet, ContainerViewSet
 from common.api.auth import TokenView
@@ -12,6 +13,9 @@ router.register("people", PersonViewSet, basename="person")
 router.register("containers", ContainerViewSet, basename="container")
 router.register("carriers", CarrierViewSet, basename="carrier")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
+router.register("approvals", ApprovalRequestViewSet, basename="approval")
+router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-policy")
+router.register("publication-reviews", PublicationReviewViewSet, basename="publication-review")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -58,6 +58,7 @@ def org(db):
         departed=person("departed", res, "core", roles.STAFF, status=Person.Status.DEPARTED),
         api_client=person("api_client", sec, "important", roles.API_CLIENT),
         other_secretary=person("other_secretary", xd, "core", roles.SECRECY_OFFICE),
+        unit_head=person("unit_head", sec, "core", roles.UNIT_HEAD),
     )
     superuser = person("root", gen, "general", roles.STAFF)
     superuser.is_superuser = superuser.is_staff = True

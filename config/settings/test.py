@@ -6,3 +6,6 @@ from .base import REST_FRAMEWORK
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}
+# Tests read messages in English unless they ask for Chinese (Accept-Language, the language
+# cookie or translation.override); production's default stays zh-hans.
+LANGUAGE_CODE = "en"
