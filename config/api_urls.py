@@ -1,7 +1,11 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from approvals.api.views import ApprovalPolicyViewSet, ApprovalRequestViewSet, PublicationReviewViewSet
+from approvals.api.views import (
+    ApprovalPolicyViewSet,
+    ApprovalRequestViewSet,
+    PublicationReviewViewSet,
+)
 from audit.api.views import AuditEventViewSet, AuditVerifyView
 from carriers.api.views import CarrierViewSet, ContainerViewSet
 from common.api.auth import TokenView

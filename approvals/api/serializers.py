@@ -4,7 +4,15 @@ from rest_framework import serializers
 
 from common.api.serializers import CleanCharField, LevelField, StrictSerializer
 
-from ..models import ApprovalPolicy, ApprovalRequest, ApproverRole, Decision, PublicationReview, RequestKind, RequestStep
+from ..models import (
+    ApprovalPolicy,
+    ApprovalRequest,
+    ApproverRole,
+    Decision,
+    PublicationReview,
+    RequestKind,
+    RequestStep,
+)
 
 
 class SignatureSerializer(serializers.Serializer):

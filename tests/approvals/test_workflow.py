@@ -8,7 +8,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from approvals import selectors, services
-from approvals.models import ApprovalPolicy, ApprovalRequest, Decision, Notice, PublicationReview, RequestStep
+from approvals.models import (
+    ApprovalPolicy,
+    ApprovalRequest,
+    Decision,
+    Notice,
+    PublicationReview,
+    RequestStep,
+)
 from audit.models import AuditEvent, Signature
 from common import grants
 from common.errors import Conflict, Refused, ValidationFailed
