@@ -511,7 +511,7 @@ def save_policy(*, actor, kind: str, variant: str, level: int, steps: list[str],
     steps they were laid out with."""
     from .models import PolicyStep
 
-    if not access.has_role(actor, roles.SECRECY_OFFICE):
+    if not access.can(actor, access.MANAGE_POLICIES):
         raise Refused(_("Only the secrecy office edits approval policies."))
     enforce([rules.policy_steps_valid(steps=steps)])
     with transaction.atomic():
@@ -534,7 +534,7 @@ def save_policy(*, actor, kind: str, variant: str, level: int, steps: list[str],
 
 
 def delete_policy(*, actor, policy_id: int) -> None:
-    if not access.has_role(actor, roles.SECRECY_OFFICE):
+    if not access.can(actor, access.MANAGE_POLICIES):
         raise Refused(_("Only the secrecy office edits approval policies."))
     with transaction.atomic():
         policy = ApprovalPolicy.objects.select_for_update().filter(pk=policy_id).first()

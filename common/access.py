@@ -22,11 +22,13 @@ VIEW = "view"
 REGISTER_CARRIER = "register_carrier"
 VIEW_AUDIT = "view_audit"
 MANAGE_CONTAINERS = "manage_containers"
+MANAGE_POLICIES = "manage_policies"
 
 ACTION_ROLES = {
     REGISTER_CARRIER: {roles.SECRECY_OFFICE, roles.API_CLIENT},
     VIEW_AUDIT: {roles.AUDITOR, roles.SECRECY_OFFICE},
     MANAGE_CONTAINERS: {roles.SECRECY_OFFICE},
+    MANAGE_POLICIES: {roles.SECRECY_OFFICE},
 }
 
 

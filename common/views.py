@@ -48,6 +48,7 @@ def render_domain_error(request, template, context, exc, form=None):
     """Put a service's refusal on the form (field errors where it names a field) and answer with
     the refusal's status."""
     errors = getattr(exc, "errors", None) or {"non_field_errors": [str(exc.message)]}
+    context = {**context, "refusal": str(exc.message)}
     if form is not None:
         for field, messages in errors.items():
             for message in messages:

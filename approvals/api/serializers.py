@@ -99,6 +99,7 @@ class ApprovalPolicySerializer(serializers.ModelSerializer):
         model = ApprovalPolicy
         fields = ["id", "kind", "variant", "level", "description", "steps", "updated_at"]
         read_only_fields = ["id", "updated_at"]
+        validators = []  # kind/variant/level is an upsert key: save_policy replaces the steps
 
     def to_representation(self, policy):
         return {
