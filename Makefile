@@ -38,7 +38,7 @@ bench:
 	$(PY) bench/run.py
 
 messages:
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

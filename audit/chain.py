@@ -3,6 +3,7 @@
 import hashlib
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -12,9 +13,18 @@ def canonical_json(obj) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
+def _number_as_stored(text: str):
+    """A JSON number the way PostgreSQL's jsonb gives it back: plain notation, no negative zero
+    (1e+20 comes back as 100000000000000000000, -0.0 as 0.0)."""
+    value = Decimal(text)
+    plain = format(value, "f")
+    return json.loads(plain.lstrip("-") if value.is_zero() else plain)
+
+
 def normalise(obj):
-    """What a JSON column gives back: dates as ISO strings, decimals as strings, tuples as lists."""
-    return json.loads(canonical_json(obj))
+    """What a JSON column gives back: dates as ISO strings, decimals as strings, tuples as lists,
+    numbers as jsonb returns them (else the stored event would no longer match its hash)."""
+    return json.loads(canonical_json(obj), parse_float=_number_as_stored)
 
 
 def sha256_hex(text: str) -> str:

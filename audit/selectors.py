@@ -49,3 +49,9 @@ def verify_signature(signature: Signature, content: dict | None = None) -> list[
     if content is not None and sha256_hex(canonical_json(content)) != signature.content_hash:
         problems.append(_("the signed content has changed since it was signed"))
     return problems
+
+
+def chain_contains(head_hash: str) -> bool:
+    """Is an earlier head still in the chain? (Truncation from the end leaves a valid but shorter
+    chain; only a head kept elsewhere reveals it.)"""
+    return AuditEvent.objects.filter(hash=head_hash.strip().lower()).exists()

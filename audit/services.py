@@ -36,7 +36,9 @@ def actor_name_of(actor) -> str:
     if actor is None:
         return "system"
     person = getattr(actor, "person", None)
-    return f"{person.full_name} ({actor.get_username()})" if person else actor.get_username()
+    name = f"{person.full_name} ({actor.get_username()})" if person else actor.get_username()
+    # full name (100) + username (150) can exceed the column; the hash covers what is stored.
+    return name[: AuditEvent._meta.get_field("actor_name").max_length]
 
 
 def record(*, actor, action: str, target=None, details: dict | None = None) -> AuditEvent:

@@ -23,14 +23,17 @@ class LevelFilter(django_filters.ChoiceFilter):
         return qs.filter(level=LEVEL_BY_CODE.get(value) or int(value))
 
 
+MAX_ID = 2**63 - 1  # larger ids cannot exist; refusing them keeps SQLite from overflowing
+
+
 class CarrierFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Text"), max_length=100)
     level = LevelFilter(label=_("Classification level"))
     status = django_filters.ChoiceFilter(choices=Carrier.Status.choices, label=_("Status"))
     kind = django_filters.ChoiceFilter(choices=Carrier.Kind.choices, label=_("Kind"))
-    holder = django_filters.NumberFilter(field_name="holder_id", label=_("Holder (user id)"), min_value=1)
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Unit (id)"), min_value=1)
-    container = django_filters.NumberFilter(field_name="container_id", label=_("Container (id)"), min_value=1)
+    holder = django_filters.NumberFilter(field_name="holder_id", label=_("Holder (user id)"), min_value=1, max_value=MAX_ID)
+    unit = django_filters.NumberFilter(field_name="unit_id", label=_("Unit (id)"), min_value=1, max_value=MAX_ID)
+    container = django_filters.NumberFilter(field_name="container_id", label=_("Container (id)"), min_value=1, max_value=MAX_ID)
 
     class Meta:
         model = Carrier

@@ -106,7 +106,7 @@ def container_may_hold(*, container: Container | None, level: int, unit_id: int)
     least = settings.REGISTRY["STORAGE_MIN_CONTAINER"][level]
     if level > container.max_level or CONTAINER_RANK[container.kind] < CONTAINER_RANK[least]:
         return Violation(
-            _("%(container)s (%(kind)s) may not hold a %(level)s carrier; it needs at least a %(least)s.")
+            _("%(container)s (%(kind)s) may not hold a %(level)s carrier; the least it needs: %(least)s.")
             % {
                 "container": container.code,
                 "kind": container.get_kind_display(),
@@ -153,9 +153,10 @@ def scope_within_unit(*, department_unit_ids: list[int], unit_id: int) -> Violat
 def move_allowed(*, from_status: str, to_status: str) -> Violation | None:
     """The carrier's state machine: only the moves in ALLOWED_MOVES."""
     if to_status not in ALLOWED_MOVES.get(from_status, ()):
+        labels = dict(Carrier.Status.choices)  # an unknown status is refused too, not a ValueError
         return Violation(
             _("A carrier that is %(from)s cannot become %(to)s.")
-            % {"from": Carrier.Status(from_status).label, "to": Carrier.Status(to_status).label},
+            % {"from": labels.get(from_status, from_status), "to": labels.get(to_status, to_status)},
             field="status", code="bad_transition", kind="conflict",
         )
     return None

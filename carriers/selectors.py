@@ -1,5 +1,6 @@
 """Every read of the carrier core starts from the access gate's queryset."""
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from audit.models import AuditEvent, Signature
@@ -15,6 +16,16 @@ def visible_carriers(*, user):
     )
 
 
+def carriers_for_api(*, user):
+    """Visible carriers with what the API shows of each, prefetched (no query per row); lineage
+    only through carriers this user may see."""
+    return (
+        visible_carriers(user=user)
+        .prefetch_related("scope_departments", "scope_people", Prefetch("sources", queryset=visible_carriers(user=user)))
+        .order_by("-registered_at", "-id")
+    )
+
+
 def carrier_list(*, user, filters: dict | None = None):
     """Visible carriers, filtered; invalid filter values are answered by the FilterSet's errors."""
     filterset = CarrierFilter(filters or {}, queryset=visible_carriers(user=user))
@@ -27,9 +38,13 @@ def carrier_get(*, user, pk) -> Carrier:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
+    visible = visible_carriers(user=user)
     carrier = (
-        visible_carriers(user=user)
-        .prefetch_related("scope_departments", "scope_people__person", "sources", "derivatives")
+        visible.prefetch_related(
+            "scope_departments", "scope_people__person",
+            # lineage only through carriers this user may see: a source's number is metadata too
+            Prefetch("sources", queryset=visible), Prefetch("derivatives", queryset=visible),
+        )
         .filter(pk=pk)
         .first()
     )

@@ -200,7 +200,8 @@ def transition(*, carrier: Carrier, to_status: str, actor, reason: str = "", det
             actor=actor,
             action="carrier.status_changed",
             target=locked,
-            details={"from": locked.status, "to": to_status, "reason": reason, **(details or {})},
+            # the move itself last: a caller's own "from"/"to" (e.g. people) must not replace it
+            details={**(details or {}), "from": locked.status, "to": to_status, "reason": reason},
         )
         locked.status = to_status
         locked.status_event = event

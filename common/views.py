@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,11 @@ def healthz(request):
 
 
 def not_found(request, exception=None):
-    # The same page whether the object is missing or only invisible to this user.
-    return render(request, "404.html", status=404)
+    # The same page whether the object is missing or only invisible to this user: no echo of
+    # the address, no per-request token.
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return render(request, "404.html", {"static_page": True}, status=404)
 
 
 def forbidden(request, exception=None):

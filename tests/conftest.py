@@ -27,6 +27,17 @@ def pytest_sessionstart(session):
         )
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Every test starts in English (LANGUAGE_CODE of the test settings), whatever an earlier test
+    activated in this thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def org(db):
     """Unit U (departments SEC, RES, GEN) and unit X (department XD), people in every role and

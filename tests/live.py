@@ -65,8 +65,27 @@ def scratch_database(*, seed_demo: bool = False):
             manage(url, "seed_demo")
         yield url
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(admin_url, name)
+
+
+def drop_database(admin_url: str, name: str, timeout: float = 30.0) -> None:
+    """Drop a scratch database once the processes that used it are gone. (DROP ... WITH (FORCE)
+    needs the right to signal every backend, which a non-superuser lacks for background workers.)"""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        while True:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()",
+                [name],
+            )
+            try:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
 
 def free_port() -> int:

@@ -33,7 +33,7 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.CharFilter(max_length=64)
     target_type = django_filters.CharFilter(max_length=64)
     target_id = django_filters.CharFilter(max_length=64)
-    actor = django_filters.NumberFilter(field_name="actor_id", min_value=1)
+    actor = django_filters.NumberFilter(field_name="actor_id", min_value=1, max_value=2**63 - 1)
 
     class Meta:
         model = AuditEvent

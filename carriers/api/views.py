@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
@@ -8,7 +7,7 @@ from common.api.permissions import GateFilterBackend, GatePermission
 
 from .. import selectors, services
 from ..filters import CarrierFilter
-from ..models import Carrier, Container
+from ..models import Container
 from .serializers import CarrierRegisterSerializer, CarrierSerializer, ContainerSerializer
 
 
@@ -23,15 +22,8 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
-        return (
-            Carrier.objects.select_related("unit", "holder__person", "container")
-            .prefetch_related(
-                Prefetch("scope_departments", to_attr=None),
-                "scope_people",
-                "sources",
-            )
-            .order_by("-registered_at", "-id")
-        )
+        # the filter backend restricts it through the gate again; lineage is already restricted
+        return selectors.carriers_for_api(user=self.request.user)
 
     @extend_schema(request=CarrierRegisterSerializer, responses={201: CarrierSerializer})
     def create(self, request):

@@ -16,9 +16,6 @@ from common.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-NOT_FOUND_BODY = {"detail": "Not found.", "code": "not_found"}
-
-
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(exc.as_data(), status=exc.status)

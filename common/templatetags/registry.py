@@ -1,8 +1,33 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from carriers.models import Status
 
 register = template.Library()
+
+ACTION_LABELS = {
+    "carrier.registered": _("Registered"),
+    "signature.made": _("Signed"),
+    "container.created": _("Container created"),
+    "unit.created": _("Unit created"),
+    "person.created": _("Person created"),
+    "approval.submitted": _("Request submitted"),
+    "approval.step_opened": _("Step opened for decision"),
+    "approval.step_closed": _("Step closed"),
+    "approval.decided": _("Decision signed"),
+    "approval.approved": _("Request approved"),
+    "approval.rejected": _("Request rejected"),
+    "approval.withdrawn": _("Request withdrawn"),
+    "approval.expired": _("Request expired"),
+    "approval.consumed": _("Approval used"),
+    "approval.delegated": _("Acting head named"),
+    "approval.grant_added": _("Decision right granted"),
+    "approval.grant_moved": _("Decision right moved"),
+    "approval.policy_saved": _("Approval policy saved"),
+    "approval.policy_deleted": _("Approval policy deleted"),
+    "publication.submitted": _("Submitted for publication review"),
+    "publication.released": _("Release recorded"),
+}
 
 
 @register.filter
@@ -12,3 +37,9 @@ def status_label(code):
         return Status(code).label
     except ValueError:
         return code
+
+
+@register.filter
+def action_label(action):
+    """The translated name of an audit action; unknown actions show their code."""
+    return ACTION_LABELS.get(action, action)

@@ -179,9 +179,10 @@ WHITENOISE_USE_FINDERS = True
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated API call then answers 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

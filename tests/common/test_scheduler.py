@@ -3,6 +3,8 @@
 import time
 from datetime import timedelta
 
+import pytest
+
 from common import scheduler
 
 
@@ -22,6 +24,7 @@ def test_embedded_scheduler_runs_each_task_at_start_and_on_interval(monkeypatch)
     assert calls.count("t.fast") >= 3
 
 
+@pytest.mark.django_db
 def test_a_failing_task_does_not_stop_the_scheduler(monkeypatch, caplog):
     from config.celery import app
 
