@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -110,7 +111,9 @@ def _notify(*, recipients, kind: str, request: ApprovalRequest | None) -> None:
     with override("en"):
         en = str(label.label)
     subject = f"{zh} / {en}"
-    body = f"{zh}: {request}\n{en}: {request}\n" if request else f"{zh}\n{en}\n"
+    # no title in the mail: titles can be sensitive; the link leads back into the registry
+    where = f"{request} ({reverse('approvals:detail', args=[request.pk])})" if request else ""
+    body = f"{zh}: {where}\n{en}: {where}\n"
     transaction.on_commit(lambda: _send(subject, body, emails))
 
 

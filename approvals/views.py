@@ -60,20 +60,26 @@ def _decide(request, pk, outcome, form_class, form_name):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request, pk):
+    if request.method == "GET":  # e.g. the language switch on a refused decision's page
+        return redirect("approvals:detail", pk=pk)
     return _decide(request, pk, Decision.Outcome.APPROVE, ApproveForm, "approve_form")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reject(request, pk):
+    if request.method == "GET":
+        return redirect("approvals:detail", pk=pk)
     return _decide(request, pk, Decision.Outcome.REJECT, RejectForm, "reject_form")
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
+    if request.method == "GET":
+        return redirect("approvals:detail", pk=pk)
     try:
         services.withdraw(actor=request.user, request_id=int(pk))
     except DomainError as exc:

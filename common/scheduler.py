@@ -2,6 +2,7 @@
 in-process on their intervals, so a newcomer's registry still does its scheduled checks.
 With a broker configured, Celery beat (exactly one) does this instead."""
 
+import importlib
 import logging
 import threading
 import time
@@ -26,6 +27,9 @@ def _interval_seconds(schedule) -> float:
 def run_task(name: str) -> None:
     from config.celery import app
 
+    if name not in app.tasks:
+        # autodiscovery is lazy outside a worker; task names are their module paths
+        importlib.import_module(name.rsplit(".", 1)[0])
     close_old_connections()
     try:
         result = app.tasks[name].apply()

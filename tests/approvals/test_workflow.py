@@ -348,3 +348,26 @@ def test_policy_editing_is_for_the_secrecy_office(org):
     assert AuditEvent.objects.filter(action="approval.policy_saved", target_id=str(policy.pk)).exists()
     with pytest.raises(ValidationFailed):
         services.save_policy(actor=org.secretary, kind="copying", variant="", level=1, steps=["unit_head", "unit_head"])
+
+
+def test_notices_are_mailed_after_commit_without_titles(org, mailoutbox, django_capture_on_commit_callbacks):
+    org.head_res.email = "head@example.invalid"
+    org.head_res.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.submit_request(actor=org.staff_core, kind="production", level=Level.SECRET,
+                                          title="某型号试验方案", purpose="工作需要")
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["head@example.invalid"]
+    assert "A request waits for your decision" in mail.subject and "有申请等待您审批" in mail.subject
+    assert f"/approvals/{request.pk}/" in mail.body
+    assert request.title not in mail.body  # titles can be sensitive: never in mail
+
+
+def test_no_mail_when_the_transaction_rolls_back(org, mailoutbox, django_capture_on_commit_callbacks):
+    org.head_res.email = "head@example.invalid"
+    org.head_res.save()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(Conflict):
+            services.submit_request(actor=org.head_res, kind="production", level=Level.SECRET, title="x", purpose="y")
+    assert callbacks == [] and mailoutbox == []

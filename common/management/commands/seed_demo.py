@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from common import demo
@@ -10,7 +11,10 @@ class Command(BaseCommand):
         if demo.is_seeded():
             self.stdout.write("Demo data already loaded; nothing to do.")
             return
+        # the demo's own approval notices are not mailed to its invented addresses
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         result = demo.seed()
         self.stdout.write(
-            f"Demo data loaded: {result['people']} people, {result['containers']} containers, {result['carriers']} carriers."
+            f"Demo data loaded: {result['people']} people, {result['containers']} containers, "
+            f"{result['carriers']} carriers, {result['requests']} approval requests."
         )
