@@ -10,6 +10,7 @@ from .models import (
     ApprovalRequest,
     ApprovalRequestUserObjectPermission,
     Decision,
+    Delegation,
     Notice,
     PublicationReview,
     RequestStep,
@@ -99,3 +100,18 @@ def review_request(*, review: PublicationReview):
 
 def unread_notices(*, user):
     return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+
+
+def delegations(*, user):
+    """Delegations a user gave or received; the secrecy office sees those of its unit."""
+    from django.db.models import Q
+
+    from personnel import roles
+
+    person = access.person_of(user)
+    if person is None:
+        return Delegation.objects.none()
+    mine = Q(delegator_id=user.pk) | Q(delegate_id=user.pk)
+    if access.has_role(user, roles.SECRECY_OFFICE):
+        mine |= Q(delegator__person__unit_id=person.unit_id)
+    return Delegation.objects.filter(mine).order_by("-starts_on", "-pk")

@@ -434,7 +434,7 @@ def transfer_grants(*, actor, departed, replacement) -> list[int]:
         for row in rows:
             request = row.content_object
             grants.revoke(user_or_group=departed, perm=DECIDE, obj=request)
-            rep_person = access.person_of(replacement) if replacement else None
+            rep_person = Person.objects.filter(user_id=replacement.pk).first() if replacement else None
             ok = (
                 rep_person is not None and rep_person.status == "active"
                 and rep_person.clearance >= request.level and replacement.pk != request.requester_id

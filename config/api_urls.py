@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from approvals.api.views import (
     ApprovalPolicyViewSet,
     ApprovalRequestViewSet,
+    DelegationViewSet,
     PublicationReviewViewSet,
 )
 from audit.api.views import AuditEventViewSet, AuditVerifyView
@@ -20,6 +21,7 @@ router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("approvals", ApprovalRequestViewSet, basename="approval")
 router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-policy")
 router.register("publication-reviews", PublicationReviewViewSet, basename="publication-review")
+router.register("delegations", DelegationViewSet, basename="delegation")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -1,8 +1,14 @@
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from common.api.serializers import CleanCharField, LevelField, StrictSerializer
+from common.api.serializers import (
+    CleanCharField,
+    LevelField,
+    StrictSerializer,
+    VisiblePrimaryKeyField,
+)
 
 from ..models import (
     ApprovalPolicy,
@@ -139,3 +145,21 @@ class PublicationSubmitSerializer(StrictSerializer):
 
 class ReleaseSerializer(StrictSerializer):
     note = CleanCharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class DelegationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    delegator = VisiblePrimaryKeyField(model=get_user_model(), help_text=_("The head (user id)."))
+    delegate = VisiblePrimaryKeyField(model=get_user_model(), help_text=_("The acting head (user id)."))
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    reason = CleanCharField(max_length=300)
+    created_by = serializers.IntegerField(source="created_by_id", read_only=True)
+    revoked_at = serializers.DateTimeField(read_only=True)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - {name for name, f in self.fields.items() if not f.read_only})
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)

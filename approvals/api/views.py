@@ -14,6 +14,7 @@ from .serializers import (
     ApprovalPolicySerializer,
     ApprovalRequestSerializer,
     DecideSerializer,
+    DelegationSerializer,
     EmptySerializer,
     PublicationReviewSerializer,
     PublicationSubmitSerializer,
@@ -136,3 +137,24 @@ class PublicationReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelVi
         serializer.is_valid(raise_exception=True)
         review = services.record_release(actor=request.user, review_id=int(pk), **serializer.validated_data)
         return Response(self.get_serializer(review).data)
+
+
+class DelegationViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Acting heads: a head (or the secrecy office) names someone to decide in their place for a
+    period; listed for the people involved and the secrecy office."""
+
+    serializer_class = DelegationSerializer
+    permission_classes = [GatePermission]
+
+    def get_queryset(self):
+        return selectors.delegations(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        delegation = services.delegate(
+            actor=request.user, delegator=data["delegator"], delegate_user=data["delegate"],
+            starts_on=data["starts_on"], ends_on=data["ends_on"], reason=data["reason"],
+        )
+        return Response(self.get_serializer(delegation).data, status=status.HTTP_201_CREATED)

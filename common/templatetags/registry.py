@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "container.created": _("Container created"),
     "unit.created": _("Unit created"),
     "person.created": _("Person created"),
+    "person.departed": _("Left the post"),
     "approval.submitted": _("Request submitted"),
     "approval.step_opened": _("Step opened for decision"),
     "approval.step_closed": _("Step closed"),

@@ -1,8 +1,14 @@
+from django.contrib.auth import get_user_model
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from common.api.permissions import GateFilterBackend, GatePermission
+from common.api.serializers import StrictSerializer, VisiblePrimaryKeyField
 from common.levels import LEVEL_CODES
 
+from .. import services
 from ..models import Person, Unit
 
 
@@ -32,6 +38,13 @@ class PersonSerializer(serializers.ModelSerializer):
         return sorted(group.name for group in person.user.groups.all())
 
 
+class DepartureSerializer(StrictSerializer):
+    replacement = VisiblePrimaryKeyField(
+        model=get_user_model(), required=False, allow_null=True, default=None,
+        help_text="User id of the person who takes over their open approval steps.",
+    )
+
+
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
     permission_classes = [GatePermission]
@@ -48,3 +61,13 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "user_id"
     lookup_url_kwarg = "pk"
     lookup_value_regex = r"[0-9]{1,18}"
+
+    @extend_schema(request=DepartureSerializer, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def depart(self, request, pk=None):
+        """Record that this person left their post (secrecy office of their unit)."""
+        person = self.get_object()
+        serializer = DepartureSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        person = services.record_departure(actor=request.user, person=person, **serializer.validated_data)
+        return Response(self.get_serializer(person).data)

@@ -132,3 +132,36 @@ def test_html_queue_exactly_mine_and_404_for_others(client, org):
     client.force_login(org.staff_core)
     resp = client.post(f"/approvals/{request.pk}/approve/", {"password": org.password})
     assert resp.status_code == 403 and "own request" in resp.content.decode()
+
+
+def test_api_delegation_gives_the_acting_head_the_open_steps(org):
+    from datetime import date, timedelta
+
+    request = submit(org)
+    today = date.today()
+    payload = {"delegator": org.head_res.pk, "delegate": org.staff_important.pk, "starts_on": str(today),
+               "ends_on": str(today + timedelta(days=3)), "reason": "出差"}
+    assert api(org.staff_core).post("/api/v1/delegations/", payload, format="json").status_code == 403
+    resp = api(org.head_res).post("/api/v1/delegations/", payload, format="json")
+    assert resp.status_code == 201, resp.content
+    assert [r["delegate"] for r in api(org.staff_important).get("/api/v1/delegations/").json()["results"]] == [org.staff_important.pk]
+    ids = [r["id"] for r in api(org.staff_important).get("/api/v1/approvals/?box=to_decide").json()["results"]]
+    assert ids == [request.pk]
+    bad = {**payload, "ends_on": str(today - timedelta(days=1))}
+    assert api(org.head_res).post("/api/v1/delegations/", bad, format="json").status_code == 400
+
+
+def test_api_departure_moves_open_grants_to_the_replacement(org):
+    from approvals.models import ApprovalRequestUserObjectPermission
+
+    request = submit(org)
+    url = f"/api/v1/people/{org.head_res.pk}/depart/"
+    assert api(org.staff_core).post(url, {"replacement": org.staff_important.pk}, format="json").status_code == 403
+    assert api(org.other_secretary).post(url, {}, format="json").status_code == 404  # another unit's person
+    resp = api(org.secretary).post(url, {"replacement": org.staff_important.pk}, format="json")
+    assert resp.status_code == 200 and resp.json()["status"] == "departed"
+    holders = set(ApprovalRequestUserObjectPermission.objects.filter(content_object=request).values_list("user__username", flat=True))
+    assert holders == {"staff_important"}
+    assert api(org.secretary).post(url, {}, format="json").status_code == 409  # already departed
+    # the departed head sees nothing any more
+    assert api(org.head_res).get(f"/api/v1/approvals/{request.pk}/").status_code in (403, 404)
