@@ -153,6 +153,10 @@ def _close_step(step: RequestStep, *, status: str, actor) -> None:
     step.closed_at = timezone.now()
     step.save(update_fields=["status", "closed_at"])
     revoked = grants.revoke_all(perm=DECIDE, obj=step.request)
+    # "waits for your decision" is no longer news once the step is closed, for any of its approvers
+    Notice.objects.filter(request=step.request, kind=Notice.Kind.TO_DECIDE, read_at__isnull=True).update(
+        read_at=step.closed_at
+    )
     audit.record(
         actor=actor, action="approval.step_closed", target=step.request,
         details={"step": step.order, "status": status, "grants_revoked": revoked},
