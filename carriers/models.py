@@ -152,6 +152,10 @@ class Carrier(models.Model):
         settings.AUTH_USER_MODEL, related_name="scoped_carriers", blank=True,
         verbose_name=_("distribution scope: people"),
     )
+    scope_units = models.ManyToManyField(
+        Unit, related_name="unit_scoped_carriers", blank=True, verbose_name=_("distribution scope: other units"),
+        help_text=_("Other units it may be sent to (their secrecy offices receive it)."),
+    )
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="held_carriers",
         verbose_name=_("accountable holder"),
@@ -231,3 +235,77 @@ class CarrierUserObjectPermission(UserObjectPermissionBase):
 
 class CarrierGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Carrier, on_delete=models.CASCADE)
+
+
+class Handover(models.Model):
+    """Custody moves only by handover: who gives, who takes, which carriers, the count each side
+    declared, the channel, and both signatures. While it is pending the giver still holds the
+    carriers; when the taker counts and signs, the taker becomes the accountable holder."""
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("Transfer between holders")
+        DISPATCH = "dispatch", _("Dispatch and receipt")
+        LENDING = "lending", _("Lending")
+        RETURN = "return", _("Return")
+        MEETING = "meeting", _("Meeting distribution or return")
+        STORAGE = "storage", _("Transfer to storage or archives")
+        DESTRUCTION = "destruction", _("Transfer for destruction")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the taker")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.TRANSFER)
+    giver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("giver"))
+    taker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("taker"))
+    channel = models.CharField(_("channel"), max_length=32, blank=True)
+    declared_count = models.PositiveIntegerField(_("count declared by the giver"))
+    counted_count = models.PositiveIntegerField(_("count checked by the taker"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    giver_signature = models.OneToOneField(
+        "audit.Signature", on_delete=models.PROTECT, related_name="+", verbose_name=_("giver's signature")
+    )
+    taker_signature = models.OneToOneField(
+        "audit.Signature", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("taker's signature"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        constraints = [
+            models.CheckConstraint(condition=~Q(giver=models.F("taker")), name="handover_two_people"),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | (Q(taker_signature__isnull=False) & Q(counted_count__isnull=False)),
+                name="handover_completed_is_signed_and_counted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class HandoverItem(models.Model):
+    handover = models.ForeignKey(Handover, on_delete=models.PROTECT, related_name="items")
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="handover_items")
+    is_open = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("handover item")
+        verbose_name_plural = _("handover items")
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "carrier"], name="handover_item_once"),
+            # one carrier is in at most one unfinished handover: two at once -> one wins, 409
+            models.UniqueConstraint(
+                fields=["carrier"], condition=Q(is_open=True), name="carrier_one_open_handover",
+                violation_error_message=_("This carrier is already being handed over."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handover_id}:{self.carrier_id}"

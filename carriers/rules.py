@@ -160,3 +160,70 @@ def move_allowed(*, from_status: str, to_status: str) -> Violation | None:
             field="status", code="bad_transition", kind="conflict",
         )
     return None
+
+
+# --- custody: handovers ------------------------------------------------------------------------
+
+# statuses from which a carrier can change hands without a status move, by handover kind
+HANDOVER_FROM = {
+    "transfer": ("registered", "in_custody"),
+    "dispatch": ("registered", "in_custody"),
+    "lending": ("in_custody",),
+    "return": ("on_loan", "carried_out", "in_meeting", "in_custody"),
+    "meeting": ("in_custody", "in_meeting"),
+    "storage": ("registered", "in_custody"),
+    "destruction": ("pending_destruction",),
+}
+
+
+def giver_holds(*, holders: dict[str, int], giver_id: int) -> Violation | None:
+    """Only the accountable holder can hand a carrier over. holders: registry number -> holder id."""
+    not_held = sorted(number for number, holder in holders.items() if holder != giver_id)
+    if not_held:
+        return Violation(
+            _("You do not hold %(numbers)s, so you cannot hand it over.") % {"numbers": ", ".join(not_held)},
+            field="carriers", code="not_holder", kind="conflict",
+        )
+    return None
+
+
+def statuses_allow_handover(*, statuses: dict[str, str], kind: str) -> Violation | None:
+    allowed = HANDOVER_FROM[kind]
+    blocked = sorted(number for number, status in statuses.items() if status not in allowed)
+    if blocked:
+        return Violation(
+            _("%(numbers)s cannot be handed over in its current status.") % {"numbers": ", ".join(blocked)},
+            field="carriers", code="bad_status", kind="conflict",
+        )
+    return None
+
+
+def count_matches(*, declared: int, actual: int, field: str) -> Violation | None:
+    """R2: when signing, count and check: the count given must match what is listed."""
+    if declared != actual:
+        return Violation(
+            _("The count %(declared)d does not match the %(actual)d carriers listed.") % {"declared": declared, "actual": actual},
+            field=field, code="count_mismatch",
+        )
+    return None
+
+
+def taker_cleared(*, clearance: int, levels: list[int], active: bool) -> Violation | None:
+    if not active:
+        return Violation(_("The taker is not an active registered person."), field="taker", code="taker_inactive")
+    if levels and clearance < max(levels):
+        return Violation(
+            _("The taker's clearance does not reach %(level)s.") % {"level": Level(max(levels)).label},
+            field="taker", code="taker_clearance", kind="refused",
+        )
+    return None
+
+
+def taker_in_scope(*, out_of_scope: list[str]) -> Violation | None:
+    """R2/R3: distribution strictly within the prescribed scope."""
+    if out_of_scope:
+        return Violation(
+            _("The taker is outside the distribution scope of %(numbers)s.") % {"numbers": ", ".join(sorted(out_of_scope))},
+            field="taker", code="out_of_scope", kind="refused",
+        )
+    return None

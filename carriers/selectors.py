@@ -69,3 +69,30 @@ def carrier_signatures(*, carrier: Carrier):
 
 def containers_for_registration(*, user):
     return access.restrict(Container.objects.filter(is_active=True), user).order_by("code")
+
+
+def visible_handovers(*, user):
+    """Handovers a user gave or takes, and those of their unit for the unit-wide office roles."""
+    from django.conf import settings
+    from django.db.models import Q
+
+    from .models import Handover
+
+    person = access.person_of(user)
+    if person is None:
+        return Handover.objects.none()
+    mine = Q(giver_id=user.pk) | Q(taker_id=user.pk)
+    if access.has_role(user, *settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        mine |= Q(giver__person__unit_id=person.unit_id) | Q(taker__person__unit_id=person.unit_id)
+    return (
+        Handover.objects.filter(mine)
+        .select_related("giver__person", "taker__person", "giver_signature", "taker_signature")
+        .prefetch_related("items__carrier")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def carriers_by_ids(*, user, ids) -> list:
+    """The visible carriers among ids; any id not visible makes the whole lookup fail as 404-like
+    'does not exist' for the caller to report."""
+    return list(visible_carriers(user=user).filter(pk__in=ids))

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from audit.models import Signature
 from common import access
-from common.errors import Refused, enforce
+from common.errors import Conflict, Refused, ValidationFailed, Violation, enforce
 
 from . import rules
-from .models import Carrier, Container, RegistryCounter
+from .models import Carrier, Container, Handover, HandoverItem, RegistryCounter
 
 
 def snapshot(carrier: Carrier) -> dict:
@@ -223,3 +223,179 @@ def create_container(
             details={"code": code, "kind": kind, "unit": unit.pk, "max_level": max_level, "location": location},
         )
     return container
+
+
+# --- custody: handovers -------------------------------------------------------------------------
+
+# handover kinds where the taker must be within the carriers' distribution scope
+SCOPED_HANDOVERS = {"transfer", "dispatch", "lending", "meeting"}
+
+
+def _out_of_scope(carriers: list[Carrier], taker) -> list[str]:
+    """Registry numbers of carriers whose distribution scope does not reach the taker."""
+    from personnel.models import Person
+
+    person = Person.objects.filter(user_id=taker.pk).first()
+    if person is None:
+        return [c.registry_number for c in carriers]
+    office = access.has_role(taker, *settings.REGISTRY["UNIT_WIDE_ROLES"])
+    ids = [c.pk for c in carriers]
+    by_dept = set(Carrier.scope_departments.through.objects.filter(
+        carrier_id__in=ids, unit_id__in=[u for u in (person.department_id, person.unit_id) if u]
+    ).values_list("carrier_id", flat=True))
+    by_person = set(Carrier.scope_people.through.objects.filter(carrier_id__in=ids, user_id=taker.pk)
+                    .values_list("carrier_id", flat=True))
+    by_unit = set(Carrier.scope_units.through.objects.filter(carrier_id__in=ids, unit_id=person.unit_id)
+                  .values_list("carrier_id", flat=True)) if office else set()
+    return [
+        c.registry_number for c in carriers
+        if c.pk not in by_dept | by_person | by_unit and not (office and c.unit_id == person.unit_id)
+    ]
+
+
+def handover_content(handover: Handover, carriers: list[Carrier], *, side: str, count: int) -> dict:
+    return {
+        "handover": handover.pk, "kind": handover.kind, "side": side, "giver": handover.giver_id,
+        "taker": handover.taker_id, "channel": handover.channel, "count": count,
+        "carriers": sorted(c.registry_number for c in carriers),
+    }
+
+
+def start_handover(
+    *, actor, password: str, taker, carriers: list[Carrier], declared_count: int, kind: str = "transfer",
+    channel: str = "", note: str = "", status_on_start: str | None = None,
+) -> Handover:
+    """The giver lists the carriers, counts them and signs. The carriers stay theirs until the
+    taker counts and signs (accept_handover). A carrier in another unfinished handover: 409."""
+    from personnel.models import Person
+
+    if not carriers:
+        raise ValidationFailed({"carriers": [_("List at least one carrier.")]})
+    taker_person = Person.objects.filter(user_id=taker.pk).first()
+    with transaction.atomic():
+        locked = list(Carrier.objects.select_for_update().filter(pk__in=[c.pk for c in carriers]).order_by("pk"))
+        enforce(
+            [
+                rules.giver_holds(holders={c.registry_number: c.holder_id for c in locked}, giver_id=actor.pk),
+                rules.statuses_allow_handover(statuses={c.registry_number: c.status for c in locked}, kind=kind),
+                rules.count_matches(declared=declared_count, actual=len(locked), field="declared_count"),
+                rules.taker_cleared(
+                    clearance=taker_person.clearance if taker_person else 0, levels=[c.level for c in locked],
+                    active=bool(taker_person and taker_person.status == "active" and taker.is_active),
+                ),
+                rules.taker_in_scope(out_of_scope=_out_of_scope(locked, taker) if kind in SCOPED_HANDOVERS else []),
+                None if taker.pk != actor.pk else Violation(_("Giver and taker must be two people."), field="taker"),
+            ]
+        )
+        credential = audit.reauthenticate(signer=actor, password=password)
+        handover = Handover(kind=kind, giver=actor, taker=taker, channel=channel, declared_count=declared_count, note=note)
+        handover = _create_signed_handover(handover, locked, actor, credential)
+        try:
+            with transaction.atomic():
+                HandoverItem.objects.bulk_create(HandoverItem(handover=handover, carrier=c) for c in locked)
+        except IntegrityError:
+            raise Conflict(_("One of these carriers is already being handed over; reload and try again."),
+                           code="handover_in_progress") from None
+        audit.record(actor=actor, action="handover.started", target=handover,
+                     details={**handover_content(handover, locked, side="giver", count=declared_count), "note": note})
+        if status_on_start:
+            for carrier in locked:
+                transition(carrier=carrier, to_status=status_on_start, actor=actor, reason=f"handover {handover.pk}",
+                           details={"handover": handover.pk})
+    return handover
+
+
+def _create_signed_handover(handover: Handover, carriers, actor, credential) -> Handover:
+    from audit.models import Signature as SignatureModel
+
+    # A handover row is never unsigned (NOT NULL): the giver signs what they hand over (the
+    # carriers by registry number, the count, the taker) first; the row then points at it.
+    content = {
+        "kind": handover.kind, "side": "giver", "giver": handover.giver_id, "taker": handover.taker_id,
+        "channel": handover.channel, "count": handover.declared_count,
+        "carriers": sorted(c.registry_number for c in carriers),
+    }
+    signature = audit.sign(signer=actor, credential=credential, meaning=SignatureModel.Meaning.HANDED_OVER,
+                           target=None, content=content)
+    handover.giver_signature = signature
+    handover.save(force_insert=True)
+    return handover
+
+
+def accept_handover(
+    *, actor, password: str, handover_id: int, counted_count: int, container=None, status_on_accept: str | None = None,
+) -> Handover:
+    """The taker counts, checks and signs; custody moves to the taker, carrier by carrier, in
+    the audit trail. A count that does not match is refused here (a dispatch records it as a
+    discrepancy instead)."""
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update().filter(pk=handover_id).first()
+        if handover is None or handover.taker_id != actor.pk:
+            from django.http import Http404
+
+            raise Http404
+        if handover.status != Handover.Status.PENDING:
+            raise Conflict(_("This handover is already %(status)s.") % {"status": handover.get_status_display()},
+                           code="handover_closed")
+        carriers = list(
+            Carrier.objects.select_for_update().filter(handover_items__handover=handover).order_by("pk")
+        )
+        enforce(
+            [
+                rules.count_matches(declared=counted_count, actual=len(carriers), field="counted_count"),
+                rules.giver_holds(holders={c.registry_number: c.holder_id for c in carriers}, giver_id=handover.giver_id),
+                rules.container_may_hold(container=container, level=max(c.level for c in carriers),
+                                         unit_id=actor.person.unit_id) if container is not None else None,
+            ]
+        )
+        credential = audit.reauthenticate(signer=actor, password=password)
+        from audit.models import Signature as SignatureModel
+
+        signature = audit.sign(
+            signer=actor, credential=credential, meaning=SignatureModel.Meaning.RECEIVED, target=handover,
+            content=handover_content(handover, carriers, side="taker", count=counted_count),
+        )
+        return _complete_handover(handover, carriers, actor=actor, signature=signature, counted_count=counted_count,
+                                  container=container, status_on_accept=status_on_accept)
+
+
+def _complete_handover(handover, carriers, *, actor, signature, counted_count, container, status_on_accept):
+    for carrier in carriers:
+        if status_on_accept and carrier.status != status_on_accept:
+            carrier = transition(carrier=carrier, to_status=status_on_accept, actor=actor,
+                                 reason=f"handover {handover.pk}", details={"handover": handover.pk})
+        audit.record(
+            actor=actor, action="carrier.custody_changed", target=carrier,
+            details={"handover": handover.pk, "kind": handover.kind, "from": handover.giver_id,
+                     "to": handover.taker_id, "container": container.pk if container else None},
+        )
+    Carrier.objects.filter(pk__in=[c.pk for c in carriers]).update(
+        holder=handover.taker, container=container, updated_at=timezone.now()
+    )
+    HandoverItem.objects.filter(handover=handover).update(is_open=False)
+    handover.status = Handover.Status.COMPLETED
+    handover.counted_count = counted_count
+    handover.taker_signature = signature
+    handover.completed_at = signature.signed_at
+    handover.save(update_fields=["status", "counted_count", "taker_signature", "completed_at"])
+    audit.record(actor=actor, action="handover.completed", target=handover,
+                 details={"counted_count": counted_count, "signature": signature.pk})
+    return handover
+
+
+def cancel_handover(*, actor, handover_id: int, reason: str) -> Handover:
+    """The giver takes back an unfinished handover (the carriers never left them)."""
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update().filter(pk=handover_id, giver=actor).first()
+        if handover is None:
+            from django.http import Http404
+
+            raise Http404
+        if handover.status != Handover.Status.PENDING:
+            raise Conflict(_("This handover is already %(status)s.") % {"status": handover.get_status_display()},
+                           code="handover_closed")
+        HandoverItem.objects.filter(handover=handover).update(is_open=False)
+        handover.status = Handover.Status.CANCELLED
+        handover.save(update_fields=["status"])
+        audit.record(actor=actor, action="handover.cancelled", target=handover, details={"reason": reason})
+    return handover

@@ -87,7 +87,13 @@ def _visible_carriers(queryset: QuerySet, user) -> QuerySet:
     )
     user_roles = roles_of(user)
     if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        from personnel.models import Person
+
+        # registered by the unit, held in the unit (e.g. received from another unit), or
+        # distributed to the unit
         need |= Q(unit_id=person.unit_id)
+        need |= Q(holder_id__in=Person.objects.filter(unit_id=person.unit_id).values("user_id"))
+        need |= Q(pk__in=Carrier.scope_units.through.objects.filter(unit_id=person.unit_id).values("carrier_id"))
     if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
         from personnel.models import Person
 

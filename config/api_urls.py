@@ -8,7 +8,7 @@ from approvals.api.views import (
     PublicationReviewViewSet,
 )
 from audit.api.views import AuditEventViewSet, AuditVerifyView
-from carriers.api.views import CarrierViewSet, ContainerViewSet
+from carriers.api.views import CarrierViewSet, ContainerViewSet, HandoverViewSet
 from common.api.auth import TokenView
 from personnel.api.views import PersonViewSet, UnitViewSet
 
@@ -17,6 +17,7 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("people", PersonViewSet, basename="person")
 router.register("containers", ContainerViewSet, basename="container")
 router.register("carriers", CarrierViewSet, basename="carrier")
+router.register("handovers", HandoverViewSet, basename="handover")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("approvals", ApprovalRequestViewSet, basename="approval")
 router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-policy")

@@ -11,7 +11,7 @@ from common.api.serializers import (
 )
 from personnel.models import Unit
 
-from ..models import Carrier, Container
+from ..models import Carrier, Container, Handover
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -101,3 +101,53 @@ class CarrierRegisterSerializer(StrictSerializer):
         write_only=True, max_length=128, style={"input_type": "password"},
         help_text=_("Your password again: the registration is signed with it."),
     )
+
+
+class HandoverItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="carrier.id")
+    registry_number = serializers.CharField(source="carrier.registry_number")
+
+
+class HandoverSerializer(serializers.ModelSerializer):
+    items = HandoverItemSerializer(many=True, read_only=True)
+    giver_signature = serializers.SerializerMethodField()
+    taker_signature = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Handover
+        fields = ["id", "kind", "giver", "taker", "channel", "declared_count", "counted_count", "status", "note",
+                  "items", "giver_signature", "taker_signature", "created_at", "completed_at"]
+        read_only_fields = fields
+
+    @staticmethod
+    def _sig(signature):
+        if signature is None:
+            return None
+        return {"printed_name": signature.printed_name, "signed_at": signature.signed_at,
+                "meaning": signature.meaning, "content_hash": signature.content_hash}
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_giver_signature(self, obj):
+        return self._sig(obj.giver_signature)
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_taker_signature(self, obj):
+        return self._sig(obj.taker_signature)
+
+
+class HandoverStartSerializer(StrictSerializer):
+    taker = VisiblePrimaryKeyField(model=get_user_model())
+    carriers = VisiblePrimaryKeyField(model=Carrier, many=True, allow_empty=False)
+    declared_count = serializers.IntegerField(min_value=1, max_value=100000)
+    note = CleanCharField(max_length=500, required=False, allow_blank=True, default="")
+    password = serializers.CharField(write_only=True, max_length=128)
+
+
+class HandoverAcceptSerializer(StrictSerializer):
+    counted_count = serializers.IntegerField(min_value=0, max_value=100000)
+    container = VisiblePrimaryKeyField(model=Container, required=False, allow_null=True, default=None)
+    password = serializers.CharField(write_only=True, max_length=128)
+
+
+class HandoverCancelSerializer(StrictSerializer):
+    reason = CleanCharField(max_length=500)

@@ -1,14 +1,29 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from common import access
 from common.api.permissions import GateFilterBackend, GatePermission
+from common.idempotency import idempotent
 
 from .. import selectors, services
 from ..filters import CarrierFilter
 from ..models import Container
-from .serializers import CarrierRegisterSerializer, CarrierSerializer, ContainerSerializer
+from .serializers import (
+    CarrierRegisterSerializer,
+    CarrierSerializer,
+    ContainerSerializer,
+    HandoverAcceptSerializer,
+    HandoverCancelSerializer,
+    HandoverSerializer,
+    HandoverStartSerializer,
+)
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Send the same key when retrying: the request then creates nothing twice (another body: 422).",
+)
 
 
 class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -25,7 +40,8 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         # the filter backend restricts it through the gate again; lineage is already restricted
         return selectors.carriers_for_api(user=self.request.user)
 
-    @extend_schema(request=CarrierRegisterSerializer, responses={201: CarrierSerializer})
+    @extend_schema(request=CarrierRegisterSerializer, responses={201: CarrierSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @idempotent
     def create(self, request):
         serializer = CarrierRegisterSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -40,3 +56,45 @@ class ContainerViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [GateFilterBackend]
     queryset = Container.objects.select_related("unit").order_by("code")
     lookup_value_regex = r"[0-9]{1,18}"
+
+
+class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Custody moves only by handover. The giver lists, counts and signs (POST); the taker counts
+    and signs (accept); the carriers then belong to the taker. Send Idempotency-Key to retry
+    safely."""
+
+    serializer_class = HandoverSerializer
+    permission_classes = [GatePermission]
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        return selectors.visible_handovers(user=self.request.user)
+
+    @extend_schema(request=HandoverStartSerializer, responses={201: HandoverSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @idempotent
+    def create(self, request):
+        serializer = HandoverStartSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        handover = services.start_handover(
+            actor=request.user, password=data["password"], taker=data["taker"], carriers=data["carriers"],
+            declared_count=data["declared_count"], note=data["note"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=handover.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=HandoverAcceptSerializer, responses=HandoverSerializer, parameters=[IDEMPOTENCY_KEY])
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def accept(self, request, pk=None):
+        serializer = HandoverAcceptSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        services.accept_handover(actor=request.user, handover_id=int(pk), **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=HandoverCancelSerializer, responses=HandoverSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        serializer = HandoverCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.cancel_handover(actor=request.user, handover_id=int(pk), **serializer.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
