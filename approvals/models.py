@@ -234,6 +234,7 @@ class PublicationReview(models.Model):
         APPROVED = "approved", _("Approved for release")
         REJECTED = "rejected", _("Not approved")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Review expired")
         RELEASED = "released", _("Released")
 
     title = models.CharField(_("title"), max_length=300)
@@ -273,6 +274,7 @@ class Notice(models.Model):
         APPROVED = "approved", _("Your request was approved")
         REJECTED = "rejected", _("Your request was rejected")
         DELEGATED = "delegated", _("You act as head for a period")
+        NO_APPROVER = "no_approver", _("A request has nobody left to decide it")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

@@ -83,8 +83,10 @@ def eligible_approvers(*, step: RequestStep, on: date | None = None):
     on = on or timezone.localdate()
     request = step.request
     holders = _role_holders(step)
+    # an acting head never stands in for the requester: that would be deciding one's own request
     delegates = Delegation.objects.filter(
-        delegator__in=holders.values("pk"), starts_on__lte=on, ends_on__gte=on, revoked_at__isnull=True
+        delegator__in=holders.exclude(pk=request.requester_id).values("pk"), starts_on__lte=on, ends_on__gte=on,
+        revoked_at__isnull=True,
     ).values("delegate_id")
     user_model = get_user_model()
     return (
@@ -249,6 +251,7 @@ def decide(
             raise Refused(_("You are no longer among those who may decide this step."), code="not_eligible")
         credential = audit.reauthenticate(signer=actor, password=password)
         if approved_quantity is not None:
+            # each step may lower the quantity asked for, never raise it
             enforce([rules.quantity_within_approval(requested=approved_quantity, approved=request.approved_quantity)])
         final = outcome == Decision.Outcome.REJECT or not request.steps.filter(status=RequestStep.Status.WAITING).exists()
         content = {
@@ -275,18 +278,20 @@ def decide(
             step, status=RequestStep.Status.APPROVED if outcome == Decision.Outcome.APPROVE else RequestStep.Status.REJECTED,
             actor=actor,
         )
-        if outcome == Decision.Outcome.REJECT:
-            _cancel_waiting(request)
-            _finish(request, status=ApprovalRequest.Status.REJECTED, actor=actor)
-        elif final:
+        if outcome == Decision.Outcome.APPROVE:
+            # limits signed at any step hold for the rest of the request and the stage using it
             if approved_quantity is not None:
                 request.approved_quantity = approved_quantity
             if valid_until is not None:
                 request.valid_until = valid_until
+        if outcome == Decision.Outcome.REJECT:
+            _cancel_waiting(request)
+            _finish(request, status=ApprovalRequest.Status.REJECTED, actor=actor)
+        elif final:
             _finish(request, status=ApprovalRequest.Status.APPROVED, actor=actor)
         else:
             request.status = ApprovalRequest.Status.IN_REVIEW
-            request.save(update_fields=["status"])
+            request.save(update_fields=["status", "approved_quantity", "valid_until"])
             _open_step(request.steps.filter(status=RequestStep.Status.WAITING).order_by("order").first(), actor=actor)
     return request
 
@@ -357,6 +362,9 @@ def expire_overdue(*, today: date | None = None) -> int:
             request.status = ApprovalRequest.Status.EXPIRED
             request.save(update_fields=["status"])
             audit.record(actor=None, action="approval.expired", target=request, details={"valid_until": request.valid_until})
+            handler = OUTCOME_HANDLERS.get(request.kind)
+            if handler is not None:
+                handler(request, actor=None)
             count += 1
     return count
 
@@ -425,6 +433,47 @@ def _refresh_open_grants(*, actor, users) -> None:
                              details={"step": step.order, "user": user.pk})
 
 
+def sync_open_grants(*, actor=None, on: date | None = None) -> dict:
+    """Make every open step's grants match who may decide it today: acting heads whose period
+    began get the grant, those whose period ended (or who left) lose it. A step left with nobody
+    is reported to the secrecy office of its unit. Run daily and after delegations/departures."""
+    from .models import ApprovalRequestUserObjectPermission
+
+    on = on or timezone.localdate()
+    added = removed = orphaned = 0
+    steps = RequestStep.objects.filter(status=RequestStep.Status.OPEN).select_related("request")
+    for step in steps:
+        request = step.request
+        eligible = set(eligible_approvers(step=step, on=on).values_list("pk", flat=True))
+        holding = set(
+            ApprovalRequestUserObjectPermission.objects.filter(
+                content_object=request, permission__codename="decide_approvalrequest"
+            ).values_list("user_id", flat=True)
+        )
+        user_model = get_user_model()
+        with transaction.atomic():
+            if eligible != holding:
+                for user in user_model.objects.filter(pk__in=eligible - holding):
+                    grants.grant(user_or_group=user, perm=DECIDE, obj=request)
+                    added += 1
+                for user in user_model.objects.filter(pk__in=holding - eligible):
+                    grants.revoke(user_or_group=user, perm=DECIDE, obj=request)
+                    removed += 1
+                audit.record(
+                    actor=actor, action="approval.grants_synced", target=request,
+                    details={"step": step.order, "added": sorted(eligible - holding), "removed": sorted(holding - eligible)},
+                )
+            already_told = Notice.objects.filter(kind=Notice.Kind.NO_APPROVER, request=request).exists()
+            if not eligible and not already_told:
+                orphaned += 1
+                offices = user_model.objects.filter(
+                    groups__name=roles.SECRECY_OFFICE, person__unit_id=request.unit_id, person__status="active"
+                )
+                audit.record(actor=actor, action="approval.orphaned", target=request, details={"step": step.order})
+                _notify(recipients=offices, kind=Notice.Kind.NO_APPROVER, request=request)
+    return {"added": added, "removed": removed, "orphaned": orphaned}
+
+
 def transfer_grants(*, actor, departed, replacement) -> list[int]:
     """A departed person's open grants move to their replacement (where the replacement may
     decide: cleared, active, not the requester). Returns the request ids moved."""
@@ -485,6 +534,7 @@ def _publication_outcome(request: ApprovalRequest, *, actor) -> None:
         ApprovalRequest.Status.APPROVED: PublicationReview.Status.APPROVED,
         ApprovalRequest.Status.REJECTED: PublicationReview.Status.REJECTED,
         ApprovalRequest.Status.WITHDRAWN: PublicationReview.Status.WITHDRAWN,
+        ApprovalRequest.Status.EXPIRED: PublicationReview.Status.EXPIRED,
     }.get(request.status)
     if status is not None:
         PublicationReview.objects.filter(pk=request.target_id).update(status=status)

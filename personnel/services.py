@@ -40,12 +40,15 @@ def create_person(
     return person
 
 
+APPROVER_ROLES = ("department_head", "unit_head", "secrecy_office")
+
+
 def record_departure(*, actor, person: Person, replacement=None) -> Person:
     """R12: a person leaves their post. From now on they see nothing and decide nothing; their
     open approval grants move to their replacement (where the replacement may decide)."""
     from approvals import services as approvals
     from common import access
-    from common.errors import Conflict, Refused
+    from common.errors import Conflict, Refused, ValidationFailed
 
     from . import roles
 
@@ -55,12 +58,26 @@ def record_departure(*, actor, person: Person, replacement=None) -> Person:
         raise Conflict(_("This person has already left their post."))
     if replacement is not None and replacement.pk == person.user_id:
         raise Conflict(_("A person cannot replace themselves."))
+    # the replacement takes over the post: the approver roles the departed person held
+    posts = set(person.user.groups.filter(name__in=APPROVER_ROLES).values_list("name", flat=True))
+    if replacement is not None and roles.DEPARTMENT_HEAD in posts:
+        rep = Person.objects.filter(user_id=replacement.pk).first()
+        if rep is None or rep.department_id != person.department_id:
+            raise ValidationFailed(
+                {"replacement": [_("To take over as head of the department, the replacement must belong to it.")]}
+            )
     with transaction.atomic():
         person.status = Person.Status.DEPARTED
         person.save(update_fields=["status"])
+        taken_over = []
+        if replacement is not None:
+            for group in Group.objects.filter(name__in=posts):
+                replacement.groups.add(group)
+                taken_over.append(group.name)
         audit.record(
             actor=actor, action="person.departed", target=person,
-            details={"replacement": replacement.pk if replacement else None},
+            details={"replacement": replacement.pk if replacement else None, "roles_taken_over": sorted(taken_over)},
         )
         approvals.transfer_grants(actor=actor, departed=person.user, replacement=replacement)
+        approvals.sync_open_grants(actor=actor)
     return person

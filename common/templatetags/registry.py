@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "approval.delegated": _("Acting head named"),
     "approval.grant_added": _("Decision right granted"),
     "approval.grant_moved": _("Decision right moved"),
+    "approval.grants_synced": _("Decision rights brought up to date"),
+    "approval.orphaned": _("Nobody left to decide: secrecy office told"),
     "approval.policy_saved": _("Approval policy saved"),
     "approval.policy_deleted": _("Approval policy deleted"),
     "publication.submitted": _("Submitted for publication review"),

@@ -132,6 +132,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.tasks.verify_audit_chain",
         "schedule": timedelta(hours=env_int("AUDIT_VERIFY_INTERVAL_HOURS", 24)),
     },
+    "expire-overdue-approval-requests": {
+        "task": "approvals.tasks.expire_overdue_requests",
+        "schedule": timedelta(hours=env_int("APPROVAL_CHECK_INTERVAL_HOURS", 1)),
+    },
+    "sync-approval-grants": {
+        "task": "approvals.tasks.sync_approval_grants",
+        "schedule": timedelta(hours=env_int("APPROVAL_CHECK_INTERVAL_HOURS", 1)),
+    },
 }
 
 # --- auth -------------------------------------------------------------------------------------

@@ -371,3 +371,88 @@ def test_no_mail_when_the_transaction_rolls_back(org, mailoutbox, django_capture
         with pytest.raises(Conflict):
             services.submit_request(actor=org.head_res, kind="production", level=Level.SECRET, title="x", purpose="y")
     assert callbacks == [] and mailoutbox == []
+
+
+def test_an_acting_head_never_decides_for_the_requester(org):
+    from tests.factories import PersonFactory
+
+    PersonFactory(user__username="head_res2", department=org.res, unit=org.unit, secrecy_post="core",
+                  roles=["department_head"])
+    today = timezone.localdate()
+    services.delegate(actor=org.head_res, delegator=org.head_res, delegate_user=org.staff_important,
+                      starts_on=today, ends_on=today + timedelta(days=3), reason="休假")
+    request = submit(org, requester=org.head_res)
+    assert grant_holders(request) == {"head_res2"}  # not head_res's own acting head
+
+
+def test_departure_replacement_takes_over_the_post_and_can_decide(org):
+    from personnel import services as personnel_services
+
+    request = submit(org)
+    personnel_services.record_departure(actor=org.secretary, person=org.head_res.person, replacement=org.staff_important)
+    assert grant_holders(request) == {"staff_important"}
+    assert org.staff_important.groups.filter(name="department_head").exists()
+    approve(org, org.staff_important, request)
+    request.refresh_from_db()
+    assert request.status == ApprovalRequest.Status.APPROVED
+
+
+def test_departure_replacement_from_another_department_is_refused(org):
+    from personnel import services as personnel_services
+
+    submit(org)
+    with pytest.raises(ValidationFailed, match="belong"):
+        personnel_services.record_departure(actor=org.secretary, person=org.head_res.person, replacement=org.staff_general)
+    org.head_res.person.refresh_from_db()
+    assert org.head_res.person.status == "active"
+
+
+def test_nobody_left_to_decide_is_reported_to_the_secrecy_office(org):
+    from personnel import services as personnel_services
+
+    request = submit(org)
+    personnel_services.record_departure(actor=org.secretary, person=org.head_res.person)
+    assert grant_holders(request) == set()
+    assert Notice.objects.filter(recipient=org.secretary, kind="no_approver", request=request).exists()
+
+
+def test_sync_grants_follows_delegation_periods(org):
+    today = timezone.localdate()
+    request = submit(org)
+    services.delegate(actor=org.head_res, delegator=org.head_res, delegate_user=org.staff_important,
+                      starts_on=today + timedelta(days=1), ends_on=today + timedelta(days=2), reason="出差")
+    assert grant_holders(request) == {"head_res"}  # not yet
+    services.sync_open_grants(on=today + timedelta(days=1))
+    assert grant_holders(request) == {"head_res", "staff_important"}
+    services.sync_open_grants(on=today + timedelta(days=3))
+    assert grant_holders(request) == {"head_res"}
+
+
+def test_a_quantity_lowered_at_the_first_step_holds(org):
+    request = submit(org, level=Level.TOP_SECRET, approved_quantity=10)
+    approve(org, org.head_res, request, approved_quantity=6)
+    request.refresh_from_db()
+    assert request.approved_quantity == 6 and request.status == "in_review"
+    with pytest.raises(Refused, match="Only 6"):
+        approve(org, org.secretary, request, approved_quantity=8)
+    approve(org, org.secretary, request)
+    request.refresh_from_db()
+    assert request.approved_quantity == 6
+
+
+def test_expiry_is_scheduled_and_runs_the_outcome_handler(org):
+    from django.conf import settings
+
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"approvals.tasks.expire_overdue_requests", "approvals.tasks.sync_approval_grants"} <= tasks
+    review = services.submit_publication_review(
+        actor=org.staff_core, title="稿", material_kind="manuscript", outlet_type="domestic", outlet_name="刊",
+        summary="s", related_level=Level.CONFIDENTIAL,
+    )
+    request = selectors.review_request(review=review)
+    ApprovalRequest.objects.filter(pk=request.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+    from approvals.tasks import expire_overdue_requests
+
+    assert expire_overdue_requests() == 1
+    review.refresh_from_db()
+    assert review.status == PublicationReview.Status.EXPIRED
