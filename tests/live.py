@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -109,9 +110,11 @@ def wait_for_port(port: int, timeout: float = 30.0, proc: subprocess.Popen | Non
 def live_server(database_url: str):
     """Serve the registry (DEBUG off; static files through WhiteNoise's finders) on a free loopback port."""
     port = free_port()
+    # the server's output goes to a file: an unread pipe fills up and then blocks the server
+    log = tempfile.NamedTemporaryFile(prefix="registry-live-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
-        cwd=ROOT, env=process_env(database_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT, env=process_env(database_url), stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         wait_for_port(port, proc=proc)
@@ -122,3 +125,5 @@ def live_server(database_url: str):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+        os.unlink(log.name)
