@@ -43,6 +43,11 @@ DECIDE = "approvals.decide_approvalrequest"
 # their own handler (kind -> function(request)) when they arrive.
 OUTCOME_HANDLERS = {}
 
+# What else an approver signs, by request kind: the stage's own terms read from its target (e.g.
+# production: level, secrecy period, marking, copies, place, scope), so that the signature covers
+# them (kind -> function(request) -> dict, or None when the request has no such target).
+SIGNED_TERMS = {}
+
 
 # --- policy resolution ------------------------------------------------------------------------
 
@@ -260,6 +265,9 @@ def decide(
             "approved_quantity": approved_quantity if approved_quantity is not None else request.approved_quantity,
             "valid_until": valid_until or request.valid_until,
         }
+        terms = SIGNED_TERMS[request.kind](request) if request.kind in SIGNED_TERMS else None
+        if terms is not None:
+            content["terms"] = terms
         signature = audit.sign(
             signer=actor, credential=credential,
             meaning=Signature.Meaning.APPROVED if outcome == Decision.Outcome.APPROVE else Signature.Meaning.REJECTED,

@@ -102,6 +102,22 @@ class StatusMove(models.Model):
         return f"{self.from_status} -> {self.to_status}"
 
 
+class IntermediateKind(models.TextChoices):
+    """R1: intermediate materials of a production run (草稿、修改稿、清样/校样、底片、半成品、废品)."""
+
+    DRAFT = "draft", _("Draft")
+    REVISION = "revision", _("Revised draft")
+    PROOF = "proof", _("Proof")
+    NEGATIVE = "negative", _("Negative")
+    SEMI_FINISHED = "semi_finished", _("Semi-finished product")
+    WASTE = "waste", _("Waste")
+
+
+class Disposition(models.TextChoices):
+    KEEP = "keep", _("Keep (controlled like the final copies)")
+    DESTROY = "destroy", _("Destroy")
+
+
 class Carrier(models.Model):
     """A classified carrier (涉密载体): metadata only, never the secret content."""
 
@@ -172,6 +188,17 @@ class Carrier(models.Model):
     sources = models.ManyToManyField(
         "self", symmetrical=False, related_name="derivatives", blank=True, verbose_name=_("sources")
     )
+    # production (R1): the run that made it; an intermediate material says what it is and whether
+    # it is kept or destroyed (by dispose_by)
+    production_run = models.ForeignKey(
+        "production.ProductionRun", on_delete=models.PROTECT, related_name="carriers", null=True, blank=True,
+        verbose_name=_("production run"),
+    )
+    intermediate_kind = models.CharField(
+        _("intermediate material"), max_length=16, choices=IntermediateKind.choices, blank=True
+    )
+    disposition = models.CharField(_("disposition"), max_length=8, choices=Disposition.choices, blank=True)
+    dispose_by = models.DateField(_("destroy by"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registered_carriers",
         verbose_name=_("registered by"),
@@ -187,6 +214,7 @@ class Carrier(models.Model):
             models.Index(fields=["unit", "level", "status"], name="carrier_unit_level_idx"),
             models.Index(fields=["level", "status"], name="carrier_level_status_idx"),
             models.Index(fields=["expires_on"], name="carrier_expiry_idx"),
+            models.Index(fields=["dispose_by"], condition=Q(disposition="destroy"), name="carrier_dispose_by_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(level__in=Level.values), name="carrier_level_valid"),
@@ -201,6 +229,23 @@ class Carrier(models.Model):
                 name="carrier_medium_only_for_electronic",
             ),
             models.CheckConstraint(condition=Q(copies_total__gte=1), name="carrier_copies_positive"),
+            # an intermediate material belongs to a run and is marked keep or destroy; only one to
+            # destroy has a date to destroy it by
+            models.CheckConstraint(
+                condition=Q(intermediate_kind="", disposition="")
+                | (~Q(intermediate_kind="") & Q(production_run__isnull=False) & Q(disposition__in=["keep", "destroy"])),
+                name="carrier_intermediate_of_a_run",
+            ),
+            models.CheckConstraint(
+                condition=Q(disposition="destroy", dispose_by__isnull=False) | (~Q(disposition="destroy") & Q(dispose_by__isnull=True)),
+                name="carrier_dispose_by_only_to_destroy",
+            ),
+            # copy numbers are unique within one production run
+            models.UniqueConstraint(
+                fields=["production_run", "copy_number"],
+                condition=Q(production_run__isnull=False, intermediate_kind=""),
+                name="carrier_copy_number_unique_per_run",
+            ),
         ]
 
     def __str__(self) -> str:

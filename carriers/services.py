@@ -145,7 +145,13 @@ def _register(
     copies_total: int = 1,
     scope_departments=(),
     scope_people=(),
+    scope_units=(),
+    **stage_fields,
 ) -> Carrier:
+    """Create, audit and sign one carrier: the one registration path for carriers registered here
+    and for those a stage makes (e.g. a production run). `stage_fields` are further Carrier fields
+    the stage sets (production_run, intermediate_kind, disposition, dispose_by); they and the
+    scope's other units are signed with the rest."""
     unit = actor.person.unit
     secrecy_years = rules.default_period_years(
         level=level, years=secrecy_years, months=secrecy_months, condition=declassification_condition
@@ -179,10 +185,16 @@ def _register(
             container=container,
             status=Carrier.Status.IN_CUSTODY,
             registered_by=actor,
+            **stage_fields,
         )
         carrier.scope_departments.set(scope_departments)
         carrier.scope_people.set(scope_people)
+        if scope_units:
+            carrier.scope_units.set(scope_units)
         facts = snapshot(carrier)
+        if scope_units or stage_fields:
+            facts["scope_units"] = sorted(u.pk for u in scope_units)
+            facts.update({name: getattr(carrier, Carrier._meta.get_field(name).attname) for name in stage_fields})
         event = audit.record(actor=actor, action="carrier.registered", target=carrier, details=facts)
         Carrier.objects.filter(pk=carrier.pk).update(status_event=event)
         carrier.status_event = event
@@ -359,7 +371,11 @@ def accept_handover(
                                   container=container, status_on_accept=status_on_accept)
 
 
-def _complete_handover(handover, carriers, *, actor, signature, counted_count, container, status_on_accept):
+def move_custody(handover, carriers, *, actor, container, status_on_accept=None) -> None:
+    """Custody of `carriers` (items of `handover`, locked by the caller) passes to its taker: the
+    status move, one audit event per carrier, holder and container; their items close. Runs
+    inside the caller's transaction, after the taker has signed (also for part of a handover,
+    e.g. a dispatch received with a discrepancy)."""
     for carrier in carriers:
         if status_on_accept and carrier.status != status_on_accept:
             carrier = transition(carrier=carrier, to_status=status_on_accept, actor=actor,
@@ -372,7 +388,16 @@ def _complete_handover(handover, carriers, *, actor, signature, counted_count, c
     Carrier.objects.filter(pk__in=[c.pk for c in carriers]).update(
         holder=handover.taker, container=container, updated_at=timezone.now()
     )
-    HandoverItem.objects.filter(handover=handover).update(is_open=False)
+    release_items(handover, carriers)
+
+
+def release_items(handover, carriers) -> None:
+    """These carriers are no longer being handed over in `handover` (received, returned or lost)."""
+    HandoverItem.objects.filter(handover=handover, carrier_id__in=[c.pk for c in carriers]).update(is_open=False)
+
+
+def _complete_handover(handover, carriers, *, actor, signature, counted_count, container, status_on_accept):
+    move_custody(handover, carriers, actor=actor, container=container, status_on_accept=status_on_accept)
     handover.status = Handover.Status.COMPLETED
     handover.counted_count = counted_count
     handover.taker_signature = signature

@@ -23,12 +23,16 @@ REGISTER_CARRIER = "register_carrier"
 VIEW_AUDIT = "view_audit"
 MANAGE_CONTAINERS = "manage_containers"
 MANAGE_POLICIES = "manage_policies"
+MANAGE_PRODUCTION_SITES = "manage_production_sites"
+RUN_PRODUCTION = "run_production"
 
 ACTION_ROLES = {
     REGISTER_CARRIER: {roles.SECRECY_OFFICE, roles.API_CLIENT},
     VIEW_AUDIT: {roles.AUDITOR, roles.SECRECY_OFFICE},
     MANAGE_CONTAINERS: {roles.SECRECY_OFFICE},
     MANAGE_POLICIES: {roles.SECRECY_OFFICE},
+    MANAGE_PRODUCTION_SITES: {roles.SECRECY_OFFICE},
+    RUN_PRODUCTION: {roles.SECRECY_OFFICE},
 }
 
 
@@ -189,6 +193,39 @@ def _visible_publication_reviews(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(Q(author_id=user.pk) | Exists(requests))
 
 
+def _visible_production_requests(queryset: QuerySet, user) -> QuerySet:
+    """The requester, whoever may see its approval request (its approvers), and the unit-wide
+    office roles of its unit; always within clearance."""
+    from approvals.models import ApprovalRequest
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(requester_id=user.pk)
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_production_runs(queryset: QuerySet, user) -> QuerySet:
+    from carriers.production.models import ProductionRequest
+
+    return queryset.filter(request_id__in=_visible_production_requests(ProductionRequest.objects.all(), user).values("pk"))
+
+
+def _visible_dispatches(queryset: QuerySet, user) -> QuerySet:
+    """Who sent it, who is to receive it, who carries it, and the unit-wide office roles of the
+    sending and the receiving unit; always within clearance (the dispatch's highest level)."""
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(dispatched_by_id=user.pk) | Q(recipient_id=user.pk) | Q(courier_id=user.pk)
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(sending_unit_id=person.unit_id) | Q(receiving_unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
@@ -204,6 +241,12 @@ _RESTRICTORS = {
     "approvals.approvalrequest": _visible_approval_requests,
     "approvals.publicationreview": _visible_publication_reviews,
     "approvals.approvalpolicy": _everyone_registered,
+    "transmission.dispatch": _visible_dispatches,
+    # production places and outside enterprises: the registered people of their unit
+    "production.productionplace": _visible_containers,
+    "production.enterprise": _visible_containers,
+    "production.productionrequest": _visible_production_requests,
+    "production.productionrun": _visible_production_runs,
 }
 
 

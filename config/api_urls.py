@@ -9,6 +9,12 @@ from approvals.api.views import (
 )
 from audit.api.views import AuditEventViewSet, AuditVerifyView
 from carriers.api.views import CarrierViewSet, ContainerViewSet, HandoverViewSet
+from carriers.production.api.views import (
+    EnterpriseViewSet,
+    ProductionPlaceViewSet,
+    ProductionRequestViewSet,
+)
+from carriers.transmission.api.views import DispatchViewSet
 from common.api.auth import TokenView
 from personnel.api.views import PersonViewSet, UnitViewSet
 
@@ -18,6 +24,10 @@ router.register("people", PersonViewSet, basename="person")
 router.register("containers", ContainerViewSet, basename="container")
 router.register("carriers", CarrierViewSet, basename="carrier")
 router.register("handovers", HandoverViewSet, basename="handover")
+router.register("dispatches", DispatchViewSet, basename="dispatch")
+router.register("production-places", ProductionPlaceViewSet, basename="production-place")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("production-requests", ProductionRequestViewSet, basename="production-request")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("approvals", ApprovalRequestViewSet, basename="approval")
 router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-policy")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("carriers/", include("carriers.urls")),
+    path("dispatches/", include("carriers.transmission.urls")),
+    path("production/", include("carriers.production.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),

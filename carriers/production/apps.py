@@ -6,3 +6,7 @@ class ProductionConfig(AppConfig):
     name = "carriers.production"
     label = "production"
     verbose_name = _("Production")
+
+    def ready(self):
+        # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for production requests
+        from . import services  # noqa: F401

@@ -16,6 +16,9 @@ ACTION_LABELS = {
     "handover.started": _("Handover started (giver signed)"),
     "handover.completed": _("Handover completed (taker counted and signed)"),
     "handover.cancelled": _("Handover cancelled"),
+    "dispatch.sent": _("Dispatched (sender counted and signed)"),
+    "dispatch.received": _("Received (recipient counted and signed)"),
+    "dispatch.discrepancy_resolved": _("Dispatch discrepancy resolved"),
     "approval.submitted": _("Request submitted"),
     "approval.step_opened": _("Step opened for decision"),
     "approval.step_closed": _("Step closed"),
@@ -34,6 +37,12 @@ ACTION_LABELS = {
     "approval.policy_deleted": _("Approval policy deleted"),
     "publication.submitted": _("Submitted for publication review"),
     "publication.released": _("Release recorded"),
+    "production.place_created": _("Production place registered"),
+    "production.enterprise_created": _("Outside enterprise registered"),
+    "production.requested": _("Production requested"),
+    "production.request_decided": _("Production request decided"),
+    "production.run": _("Production carried out (copies registered)"),
+    "production.intermediate_registered": _("Intermediate material registered"),
 }
 
 

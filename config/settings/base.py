@@ -240,4 +240,6 @@ REGISTRY = {
     # roles that see every carrier of their own unit (still bounded by clearance)
     "UNIT_WIDE_ROLES": ["secrecy_office", "auditor"],
     "REGISTRY_NUMBER_FORMAT": "{unit}-{year}-{seq:06d}",
+    # R1: intermediate materials marked for destruction are to be destroyed within this many days
+    "INTERMEDIATE_DISPOSAL_DAYS": env_int("INTERMEDIATE_DISPOSAL_DAYS", 7),
 }
