@@ -192,6 +192,9 @@ def run(url: str) -> None:
     print(f"[setup] {N_CARRIERS} carriers loaded in {time.perf_counter() - start:.1f} s")
     bench_gate(staff)
     bench_audit()
+    from bench.checks import bench_checks  # 3. the scheduled checks (alerts), BENCH_CHECK_CARRIERS
+
+    bench_checks()
 
 
 if __name__ == "__main__":

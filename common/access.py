@@ -226,6 +226,26 @@ def _visible_dispatches(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(need, level__lte=person.clearance)
 
 
+def _visible_alerts(queryset: QuerySet, user) -> QuerySet:
+    """The responsible person and those told; the unit-wide office roles of the alert's unit (and
+    of every unit for unit-less alerts such as a broken audit chain); a department head for alerts
+    whose responsible person is in their department. Never above the reader's clearance."""
+    from alerts.models import Alert
+    from personnel.models import Person
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(responsible_id=user.pk)
+    need |= Q(pk__in=Alert.recipients.through.objects.filter(user_id=user.pk).values("alert_id"))
+    user_roles = roles_of(user)
+    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id) | Q(unit_id__isnull=True)
+    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
+        need |= Q(responsible_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
+    return queryset.filter(need).filter(Q(level__isnull=True) | Q(level__lte=person.clearance))
+
+
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
@@ -242,6 +262,7 @@ _RESTRICTORS = {
     "approvals.publicationreview": _visible_publication_reviews,
     "approvals.approvalpolicy": _everyone_registered,
     "transmission.dispatch": _visible_dispatches,
+    "alerts.alert": _visible_alerts,
     # production places and outside enterprises: the registered people of their unit
     "production.productionplace": _visible_containers,
     "production.enterprise": _visible_containers,

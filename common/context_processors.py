@@ -6,15 +6,19 @@ from . import access
 def navigation(request):
     user = getattr(request, "user", None)
     person = access.person_of(user)
-    decide_count = notice_count = 0
+    decide_count = notice_count = alert_count = 0
     if person is not None:
         from approvals import selectors as approval_selectors
 
         decide_count = approval_selectors.queue(user=user).count()
         notice_count = approval_selectors.unread_notices(user=user).count()
+        from alerts import selectors as alert_selectors
+
+        alert_count = alert_selectors.open_count(user=user)
     return {
         "decide_count": decide_count,
         "notice_count": notice_count,
+        "alert_count": alert_count,
         "current_person": person,
         "current_roles": [ROLE_LABELS[r] for r in sorted(access.roles_of(user)) if r in ROLE_LABELS],
         "can_register_carrier": access.can(user, access.REGISTER_CARRIER),

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from alerts.api.views import AlertViewSet
 from approvals.api.views import (
     ApprovalPolicyViewSet,
     ApprovalRequestViewSet,
@@ -33,6 +34,7 @@ router.register("approvals", ApprovalRequestViewSet, basename="approval")
 router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-policy")
 router.register("publication-reviews", PublicationReviewViewSet, basename="publication-review")
 router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("alerts", AlertViewSet, basename="alert")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "carriers.destruction",
     "approvals",
     "meetings",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,15 @@ CELERY_TIMEZONE = "UTC"
 # Without a broker (embedded mode) tasks run in the calling process.
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_BEAT_SCHEDULE = {
+    # alerts: every registered check (alerts.checks.REGISTRY) and the daily digest by email
+    "alerts-run-checks": {
+        "task": "alerts.tasks.run_checks",
+        "schedule": timedelta(minutes=env_int("ALERT_CHECK_INTERVAL_MINUTES", 60)),
+    },
+    "alerts-daily-digest": {
+        "task": "alerts.tasks.send_daily_digest",
+        "schedule": timedelta(hours=env_int("ALERT_DIGEST_INTERVAL_HOURS", 24)),
+    },
     "verify-audit-chain-nightly": {
         "task": "audit.tasks.verify_audit_chain",
         "schedule": timedelta(hours=env_int("AUDIT_VERIFY_INTERVAL_HOURS", 24)),
@@ -242,4 +252,9 @@ REGISTRY = {
     "REGISTRY_NUMBER_FORMAT": "{unit}-{year}-{seq:06d}",
     # R1: intermediate materials marked for destruction are to be destroyed within this many days
     "INTERMEDIATE_DISPOSAL_DAYS": env_int("INTERMEDIATE_DISPOSAL_DAYS", 7),
+    # alerts (scheduled checks): warn this many days before a secrecy period ends; an approval step,
+    # a dispatch not yet received, is overdue after this many days
+    "SECRECY_EXPIRY_WINDOW_DAYS": env_int("SECRECY_EXPIRY_WINDOW_DAYS", 90),
+    "APPROVAL_STEP_MAX_DAYS": env_int("APPROVAL_STEP_MAX_DAYS", 3),
+    "DISPATCH_MAX_DAYS": env_int("DISPATCH_MAX_DAYS", 7),
 }

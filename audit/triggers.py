@@ -1,0 +1,48 @@
+"""Append-only by the database: UPDATE, DELETE and TRUNCATE on the audit tables are refused by
+triggers with no bypass switch (on PostgreSQL ENABLE ALWAYS, so even session_replication_role =
+replica does not silence them). Installed by migration 0002 and again after every `migrate`
+(post_migrate), because SQLite loses a table's triggers when a migration rebuilds the table."""
+
+TABLES = ["audit_auditevent", "audit_signature"]
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation';
+END
+$$ LANGUAGE plpgsql;
+"""
+
+
+
+def install(connection) -> None:
+    """(Re)create the append-only triggers; safe to run any number of times."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(PG_FUNCTION, None)
+            for table in TABLES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}", None)
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}", None)
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()", None
+                )
+                cursor.execute(
+                    f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()", None
+                )
+                cursor.execute(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_no_change", None)
+                cursor.execute(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {table}_no_truncate", None)
+        elif connection.vendor == "sqlite":
+            # SQLite has no TRUNCATE: its "truncate optimisation" of DELETE is disabled by any
+            # DELETE trigger, so the DELETE trigger covers it.
+            for table in TABLES:
+                for op in ("UPDATE", "DELETE"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op.lower()}")
+                    cursor.execute(
+                        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
+                        f"BEGIN SELECT RAISE(ABORT, 'audit trail is append-only: {op} on {table} refused'); END"
+                    )
+        else:
+            raise RuntimeError(f"no append-only triggers for database vendor {connection.vendor!r}")
