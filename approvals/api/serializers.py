@@ -6,6 +6,7 @@ from rest_framework import serializers
 from common.api.serializers import (
     CleanCharField,
     LevelField,
+    RejectUnknownFieldsMixin,
     StrictSerializer,
     VisiblePrimaryKeyField,
 )
@@ -94,7 +95,7 @@ class EmptySerializer(StrictSerializer):
     pass
 
 
-class ApprovalPolicySerializer(serializers.ModelSerializer):
+class ApprovalPolicySerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     level = LevelField()
     steps = serializers.ListField(child=serializers.ChoiceField(choices=ApproverRole.choices), min_length=1, max_length=5)
     kind = serializers.ChoiceField(choices=RequestKind.choices)
@@ -115,12 +116,6 @@ class ApprovalPolicySerializer(serializers.ModelSerializer):
             "updated_at": self.fields["updated_at"].to_representation(policy.updated_at),
         }
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class PublicationReviewSerializer(serializers.ModelSerializer):
@@ -147,7 +142,7 @@ class ReleaseSerializer(StrictSerializer):
     note = CleanCharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class DelegationSerializer(serializers.Serializer):
+class DelegationSerializer(StrictSerializer):
     id = serializers.IntegerField(read_only=True)
     delegator = VisiblePrimaryKeyField(model=get_user_model(), help_text=_("The head (user id)."))
     delegate = VisiblePrimaryKeyField(model=get_user_model(), help_text=_("The acting head (user id)."))
@@ -157,9 +152,3 @@ class DelegationSerializer(serializers.Serializer):
     created_by = serializers.IntegerField(source="created_by_id", read_only=True)
     revoked_at = serializers.DateTimeField(read_only=True)
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - {name for name, f in self.fields.items() if not f.read_only})
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)

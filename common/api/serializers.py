@@ -4,8 +4,10 @@ from rest_framework import serializers
 from common.levels import LEVEL_BY_CODE, LEVEL_CODES
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, so a typo is a 400, not a silently ignored value."""
+class RejectUnknownFieldsMixin:
+    """Refuses fields the serializer does not declare, so a typo is a 400, not a silently ignored
+    value. (Declared read-only fields are accepted and ignored, so a client may send back what it
+    read.)"""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -13,6 +15,10 @@ class StrictSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
+
+
+class StrictSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """An input serializer that refuses unknown fields."""
 
 
 class CleanCharField(serializers.CharField):
@@ -38,11 +44,27 @@ class LevelField(serializers.ChoiceField):
         return LEVEL_CODES.get(value, value)
 
 
-class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A primary key among the rows the requesting user may see (the gate's queryset); ids out
-    of range or not visible get the same "does not exist" error, never a database error."""
+class SafePrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """A primary key that is never a database error: ids of the wrong type or out of range get
+    the same "does not exist" answer as missing ones."""
 
     MAX_ID = 2**63 - 1
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            number = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < number <= self.MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(number)
+
+
+class VisiblePrimaryKeyField(SafePrimaryKeyField):
+    """A primary key among the rows the requesting user may see (the gate's queryset); rows not
+    visible get the same "does not exist" error as missing ones."""
 
     def __init__(self, model=None, **kwargs):
         self.model = model
@@ -55,14 +77,3 @@ class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         base = self.queryset if self.queryset is not None else self.model._default_manager.all()
         return access.restrict(base.all(), getattr(request, "user", None))
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            number = int(data)
-        except (TypeError, ValueError):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        if not 0 < number <= self.MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(number)

@@ -8,6 +8,7 @@ from carriers.models import Carrier, Container, Disposition, IntermediateKind
 from common.api.serializers import (
     CleanCharField,
     LevelField,
+    SafePrimaryKeyField,
     StrictSerializer,
     VisiblePrimaryKeyField,
 )
@@ -58,22 +59,9 @@ class EnterpriseCreateSerializer(StrictSerializer):
     is_individual = serializers.BooleanField(required=False, default=False)
 
 
-class _SafePrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """A primary key among a fixed queryset, never a database error for huge or odd values."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | str):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        try:
-            number = int(data)
-        except (TypeError, ValueError):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        if not 0 < number <= VisiblePrimaryKeyField.MAX_ID:
-            self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(number)
 
 
-class ScopeUnitField(_SafePrimaryKeyField):
+class ScopeUnitField(SafePrimaryKeyField):
     """Another top-level unit (the gate's unit list holds only the caller's own)."""
 
     def get_queryset(self):
