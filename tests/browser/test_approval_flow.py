@@ -12,8 +12,6 @@ import pytest
 
 from common.demo import DEMO_PASSWORD
 from tests.browser.test_register_flow import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     no_overflow,
     shot,
     switch_language,
@@ -30,23 +28,6 @@ SUMMARY = "Measured corrosion rates of three alloys; no test locations or quanti
 def site():
     with scratch_database(seed_demo=True) as url, live_server(url) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError as exc:  # a broken environment is a failure, never a skip
-        pytest.fail(f"Playwright for Python is not installed in this environment: {exc}", pytrace=False)
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium).", pytrace=False)
-    with sync_playwright() as pw:
-        try:
-            chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        except Error as exc:
-            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}", pytrace=False)
-        yield chromium
-        chromium.close()
 
 
 @contextmanager

@@ -13,8 +13,6 @@ import pytest
 
 from common.demo import DEMO_PASSWORD
 from tests.browser.test_register_flow import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     no_overflow,
     shot,
     switch_language,
@@ -64,23 +62,6 @@ def site():
         numbers = json.loads(out)
         with live_server(url) as base:
             yield base, numbers
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError as exc:  # a broken environment is a failure, never a skip
-        pytest.fail(f"Playwright for Python is not installed in this environment: {exc}", pytrace=False)
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium).", pytrace=False)
-    with sync_playwright() as pw:
-        try:
-            chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        except Error as exc:
-            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}", pytrace=False)
-        yield chromium
-        chromium.close()
 
 
 @contextmanager

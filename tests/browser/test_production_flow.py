@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.browser.test_approval_flow import browser, follow, session  # noqa: F401  (fixtures)
+from tests.browser.test_approval_flow import follow, session
 from tests.browser.test_register_flow import no_overflow, shot, switch_language
 from tests.live import live_server, scratch_database
 

@@ -4,7 +4,6 @@ registration shows its field error. Screenshots of every page go to test-results
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -13,11 +12,6 @@ from tests.live import ROOT, live_server, scratch_database
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 SHOTS = ROOT / "test-results"
 
 
@@ -25,26 +19,6 @@ SHOTS = ROOT / "test-results"
 def site():
     with scratch_database(seed_demo=True) as url, live_server(url) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError as exc:  # a broken environment is a failure, never a skip
-        pytest.fail(f"Playwright for Python is not installed in this environment: {exc}", pytrace=False)
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium); "
-            "Playwright's own browser download does not work here.", pytrace=False,
-        )
-    with sync_playwright() as pw:
-        try:
-            chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        except Error as exc:
-            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}", pytrace=False)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
