@@ -134,9 +134,38 @@ def seed() -> dict:
             carrier = carrier_services.transition(
                 carrier=carrier, to_status=status, actor=secretary, reason="demo data"
             )
-    requests = seed_approvals(people)
+    requests = seed_approvals(people) + seed_production(people, departments)
     return {"unit": unit, "people": len(people), "containers": len(containers), "carriers": len(carriers),
             "requests": requests}
+
+
+def seed_production(people, departments) -> int:
+    """An approved production place, a licensed printer, and one production request approved and
+    waiting for its run by the secrecy office."""
+    from datetime import timedelta
+
+    from approvals import services as approvals
+    from approvals.selectors import visible_requests
+    from carriers.production import services as production
+
+    today = date.today()
+    place = production.create_place(
+        actor=people["secretary"], name_zh="保密印刷室", name_en="Secure print room", max_level=Level.TOP_SECRET,
+        valid_from=today - timedelta(days=365), valid_until=today + timedelta(days=3 * 365),
+        approval_reference="示保〔2025〕3号", location="A-110",
+    )
+    production.create_enterprise(
+        actor=people["secretary"], name="定点印刷厂（国密印务有限公司）", licence_number="国保印字2024-017",
+        licensed_level=Level.SECRET, licence_valid_until=today + timedelta(days=2 * 365),
+    )
+    request = production.submit_production_request(
+        actor=people["staff_important"], title="《2027年度保密工作要点》", kind=Carrier.Kind.PAPER,
+        level=Level.SECRET, copies=8, purpose="下发各处室学习执行", secrecy_years=5,
+        scope_departments=list(departments.values()), place=place,
+    )
+    approval = visible_requests(user=people["head_res"]).filter(target_id=request.pk, kind="production").first()
+    approvals.decide(actor=people["head_res"], request_id=approval.pk, outcome="approve", password=DEMO_PASSWORD)
+    return 1
 
 
 def seed_approvals(people) -> int:
