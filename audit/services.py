@@ -4,6 +4,7 @@ caller's transaction; sign() makes an electronic signature after checking the pa
 from dataclasses import dataclass
 from datetime import datetime
 
+import pyotp
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,8 +80,21 @@ class Reauthentication:
     at: datetime
 
 
+class SigningSecret(str):
+    """The password typed to sign, carrying the one-time code typed with it (empty if none).
+    The API and the forms make it; services pass it on to reauthenticate() untouched."""
+
+    otp: str = ""
+
+    def __new__(cls, password: str, otp: str = ""):
+        secret = super().__new__(cls, password)
+        secret.otp = (otp or "").strip()
+        return secret
+
+
 def reauthenticate(*, signer, password) -> Reauthentication:
-    """A signature needs the signer's password at the moment of signing."""
+    """A signature needs the signer's password at the moment of signing, and their one-time code
+    where they have enrolled an authenticator."""
     if not password:
         raise ValidationFailed({"password": [_("Enter your password to sign.")]})
     if not signer.is_active or not signer.check_password(password):
@@ -88,6 +102,13 @@ def reauthenticate(*, signer, password) -> Reauthentication:
     person = getattr(signer, "person", None)
     if person is None or person.status != person.Status.ACTIVE:
         raise Refused(_("Only active registered people can sign."))
+    secret = type(person).objects.filter(pk=person.pk).values_list("otp_secret", flat=True).first()
+    if secret:
+        code = getattr(password, "otp", "")
+        if not code:
+            raise ValidationFailed({"otp": [_("Enter the one-time code from your authenticator to sign.")]})
+        if not pyotp.TOTP(secret).verify(code, valid_window=1):
+            raise ValidationFailed({"otp": [_("The one-time code is not correct; nothing was signed.")]})
     return Reauthentication(signer_id=signer.pk, at=timezone.now())
 
 

@@ -11,11 +11,29 @@ from .models import Carrier
 
 
 class NoControlCharsMixin:
+    """Refuses control characters in every text field. A form with a signing `password` also gets
+    a one-time code field, and hands the services the password carrying that code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields and "otp" not in self.fields:
+            self.fields["otp"] = forms.CharField(
+                label=_("One-time code"), max_length=12, required=False,
+                help_text=_("Only if you have enrolled an authenticator."),
+                widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+            )
+
     def clean(self):
         cleaned = super().clean()
         for name, value in cleaned.items():
             if isinstance(value, str) and any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
                 self.add_error(name, _("Control characters (such as NUL) are not allowed."))
+        if "otp" in self.fields:
+            otp = cleaned.pop("otp", "")
+            if cleaned.get("password"):
+                from audit.services import SigningSecret
+
+                cleaned["password"] = SigningSecret(cleaned["password"], otp=otp)
         return cleaned
 
 

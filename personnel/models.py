@@ -85,6 +85,10 @@ class Person(models.Model):
         _("secrecy post"), max_length=16, choices=SecrecyPost.choices, default=SecrecyPost.NONE
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    otp_secret = models.CharField(
+        _("one-time code secret"), max_length=64, blank=True, editable=False,
+        help_text=_("Set when the person enrols an authenticator; signing then also needs its code."),
+    )
 
     class Meta:
         ordering = ["employee_number"]

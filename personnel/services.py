@@ -81,3 +81,29 @@ def record_departure(*, actor, person: Person, replacement=None) -> Person:
         approvals.transfer_grants(actor=actor, departed=person.user, replacement=replacement)
         approvals.sync_open_grants(actor=actor)
     return person
+
+
+def enrol_one_time_code(*, actor, person: Person, remove: bool = False) -> str:
+    """Enrol (or remove) an authenticator for signing: from then on every signature also needs
+    its current code. Only the person or the secrecy office of their unit. Returns the
+    provisioning URI to load into the authenticator ('' when removed); the secret itself is
+    never written to the audit trail."""
+    import pyotp
+
+    from common import access
+    from common.errors import Refused
+
+    from . import roles
+
+    own = actor.pk == person.user_id
+    office = access.has_role(actor, roles.SECRECY_OFFICE) and access.person_of(actor).unit_id == person.unit_id
+    if not (own or office):
+        raise Refused(_("Only the person or the secrecy office of their unit enrols an authenticator."))
+    secret = "" if remove else pyotp.random_base32()
+    with transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(otp_secret=secret)
+        audit.record(actor=actor, action="person.otp_removed" if remove else "person.otp_enrolled", target=person,
+                     details={})
+    if remove:
+        return ""
+    return pyotp.TOTP(secret).provisioning_uri(name=person.user.get_username(), issuer_name="Carrier Registry")

@@ -18,7 +18,25 @@ class RejectUnknownFieldsMixin:
 
 
 class StrictSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    """An input serializer that refuses unknown fields."""
+    """An input serializer that refuses unknown fields. One that takes a signing `password` also
+    takes `otp`, the one-time code of signers who enrolled an authenticator."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "password" in fields and "otp" not in fields:
+            fields["otp"] = serializers.CharField(
+                write_only=True, required=False, allow_blank=True, max_length=12, default="",
+                help_text=_("Your one-time code, if you have enrolled an authenticator."),
+            )
+        return fields
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if "password" in values:
+            from audit.services import SigningSecret
+
+            values["password"] = SigningSecret(values["password"], otp=values.pop("otp", ""))
+        return values
 
 
 class CleanCharField(serializers.CharField):

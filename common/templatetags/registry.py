@@ -12,6 +12,8 @@ ACTION_LABELS = {
     "unit.created": _("Unit created"),
     "person.created": _("Person created"),
     "person.departed": _("Left the post"),
+    "person.otp_enrolled": _("Authenticator enrolled for signing"),
+    "person.otp_removed": _("Authenticator removed"),
     "carrier.custody_changed": _("Custody changed"),
     "handover.started": _("Handover started (giver signed)"),
     "handover.completed": _("Handover completed (taker counted and signed)"),
