@@ -18,6 +18,7 @@ from carriers.production.api.views import (
 from carriers.transmission.api.views import DispatchViewSet
 from common.api.auth import TokenView
 from personnel.api.views import PersonViewSet, UnitViewSet
+from registers.api.views import RegisterExportView
 
 router = DefaultRouter(trailing_slash=True)
 router.register("units", UnitViewSet, basename="unit")
@@ -39,5 +40,6 @@ router.register("alerts", AlertViewSet, basename="alert")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    path("registers/<slug:name>/", RegisterExportView.as_view(), name="register-export"),
     *router.urls,
 ]

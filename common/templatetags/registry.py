@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "production.request_decided": _("Production request decided"),
     "production.run": _("Production carried out (copies registered)"),
     "production.intermediate_registered": _("Intermediate material registered"),
+    "register.exported": _("Register exported"),
 }
 
 

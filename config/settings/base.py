@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "approvals",
     "meetings",
     "alerts",
+    "registers",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,98 @@
+"""A register is defined once: its title, its columns, the rows it shows (through the access gate)
+and the filters it takes. The same definition renders to PDF and to CSV."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.errors import ValidationFailed
+
+LANGUAGES = ("zh-hans", "en")
+
+
+@dataclass(frozen=True)
+class Column:
+    header_zh: str
+    header_en: str
+    value: Callable  # (row object) -> str, called with the register's language active
+    width: str = ""  # a CSS width for the PDF table, e.g. "12%"
+    css: str = ""  # CSS declarations for this column's cells in the PDF (written by us, never by users)
+
+    def header(self, language: str) -> str:
+        return self.header_zh if language == "zh-hans" else self.header_en
+
+
+class PeriodForm(forms.Form):
+    """The period every register takes: registered (or happened) between two dates, both included."""
+
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+
+def period_bounds(data) -> tuple[datetime | None, datetime | None]:
+    """The period's dates as aware datetimes: [start of first day, start of the day after the last)."""
+    tz = timezone.get_current_timezone()
+    start = data.get("date_from")
+    end = data.get("date_to")
+    return (
+        datetime.combine(start, time.min, tz) if start else None,
+        datetime.combine(end + timedelta(days=1), time.min, tz) if end else None,
+    )
+
+
+@dataclass
+class Extract:
+    """What one register drew for one user and one set of filters."""
+
+    rows: list  # row objects, in register order
+    filters: dict  # the applied filters, cleaned, as shown in the PDF and recorded in the audit event
+    period: tuple[date | None, date | None]
+    unit: object = None  # the unit filtered on, if any
+    level: int | None = None  # the register's own classification: the highest level among its rows
+
+
+@dataclass(frozen=True)
+class Register:
+    name: str
+    title_zh: str
+    title_en: str
+    columns: tuple[Column, ...]
+    draw: Callable  # (user, params) -> Extract; raises ValidationFailed on bad filters
+    filter_names: tuple[str, ...] = field(default=("date_from", "date_to"))
+
+    def title(self, language: str) -> str:
+        return self.title_zh if language == "zh-hans" else self.title_en
+
+    def headers(self, language: str) -> list[str]:
+        return [column.header(language) for column in self.columns]
+
+    def cells(self, extract: Extract) -> list[list[str]]:
+        """Every row as text, in the active language."""
+        return [[_text(column.value(row)) for column in self.columns] for row in extract.rows]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def clean_period(params) -> tuple[dict, tuple]:
+    form = PeriodForm({"date_from": params.get("date_from", ""), "date_to": params.get("date_to", "")})
+    if not form.is_valid():
+        raise ValidationFailed({k: v for k, v in form.errors.items()})
+    data = form.cleaned_data
+    return data, (data.get("date_from"), data.get("date_to"))
