@@ -425,20 +425,9 @@ def delegate(*, actor, delegator, delegate_user, starts_on: date, ends_on: date,
                      "ends_on": ends_on, "reason": reason},
         )
         if starts_on <= today:
-            _refresh_open_grants(actor=actor, users=[delegate_user])
+            sync_open_grants(actor=actor, on=today)
         _notify(recipients=[delegate_user], kind=Notice.Kind.DELEGATED, request=None)
     return delegation
-
-
-def _refresh_open_grants(*, actor, users) -> None:
-    """Give `users` the decide grant on every open step they are now eligible for."""
-    for step in RequestStep.objects.filter(status=RequestStep.Status.OPEN).select_related("request"):
-        eligible = set(eligible_approvers(step=step).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
-        for user in users:
-            if user.pk in eligible and not grants.has_grant(user=user, perm=DECIDE, obj=step.request):
-                grants.grant(user_or_group=user, perm=DECIDE, obj=step.request)
-                audit.record(actor=actor, action="approval.grant_added", target=step.request,
-                             details={"step": step.order, "user": user.pk})
 
 
 def sync_open_grants(*, actor=None, on: date | None = None) -> dict:

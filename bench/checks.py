@@ -146,30 +146,10 @@ def bench_checks() -> None:
 
 def main() -> None:
     # run standalone: a scratch database like bench/run.py
-    import psycopg
+    from bench.run import scratch_django_database
 
-    from bench.run import scratch_url
-
-    url, admin, name = scratch_url()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        os.environ["DATABASE_URL"] = url
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", "--noinput", verbosity=0)
+    with scratch_django_database():
         bench_checks()
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
 
 if __name__ == "__main__":
     main()

@@ -10,6 +10,7 @@
    inserts of the same rows with no chain (baseline).
 """
 
+import contextlib
 import os
 import statistics
 import sys
@@ -46,7 +47,10 @@ def timed(fn, repeat=5):
     return statistics.median(samples)
 
 
-def main() -> None:
+@contextlib.contextmanager
+def scratch_django_database():
+    """A fresh, migrated PostgreSQL database for one benchmark run, Django set up on it; dropped
+    afterwards. Yields its URL."""
     url, admin, name = scratch_url()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -59,13 +63,18 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", "--noinput", verbosity=0)
-        run(url)
+        yield url
     finally:
         from django.db import connections
 
         connections.close_all()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main() -> None:
+    with scratch_django_database() as url:
+        run(url)
 
 
 def build_registry():
@@ -100,10 +109,10 @@ def build_registry():
             INSERT INTO carriers_carrier (registry_number, unit_id, kind, medium, is_coded_telegram, title,
                 document_number, originator, level, secrecy_years, declassification_condition, period_start,
                 expires_on, marking_zh, marking_en, copy_number, copies_total, holder_id, container_id, status,
-                registered_by_id, registered_at, updated_at)
+                registered_by_id, registered_at, updated_at, intermediate_kind, disposition)
             SELECT 'B-2026-' || lpad(g::text, 7, '0'), %(unit)s, 'paper', '', false, 'Bench document ' || g,
                    '', 'Originator', 1 + g %% 3, 10, '', DATE '2026-01-01', DATE '2036-01-01', '秘密★10年',
-                   'Confidential★10 years', '', 1, %(clerk)s, %(safe)s, 'in_custody', %(clerk)s, now(), now()
+                   'Confidential★10 years', '', 1, %(clerk)s, %(safe)s, 'in_custody', %(clerk)s, now(), now(), '', ''
             FROM generate_series(1, %(n)s) g
             """,
             {"unit": unit.pk, "clerk": clerk.pk, "safe": safe.pk, "n": N_CARRIERS},

@@ -43,16 +43,17 @@ class PersonChoiceField(forms.ModelMultipleChoiceField):
         return f"{person.full_name} ({user.username})" if person else user.username
 
 
-class CarrierRegisterForm(NoControlCharsMixin, forms.Form):
+class CarrierFactsForm(NoControlCharsMixin, forms.Form):
+    """The facts every new carrier carries — kind, level, secrecy period — and its distribution
+    scope within the unit; shared by registration and production requests."""
+
+    SCOPE_FIELDS = ("scope_departments", "scope_people")
+
     kind = forms.ChoiceField(label=_("Kind"), choices=Carrier.Kind.choices)
     medium = forms.ChoiceField(
         label=_("Medium"), choices=[("", "—")] + list(Carrier.Medium.choices), required=False,
         help_text=_("Only for electronic media."),
     )
-    is_coded_telegram = forms.BooleanField(label=_("Coded telegram"), required=False)
-    title = forms.CharField(label=_("Title"), max_length=300)
-    document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
-    originator = forms.CharField(label=_("Originator"), max_length=200)
     level = forms.TypedChoiceField(label=_("Classification level"), choices=Level.choices, coerce=int)
     secrecy_years = forms.IntegerField(label=_("Secrecy period (years)"), min_value=0, max_value=100, required=False)
     secrecy_months = forms.IntegerField(label=_("Secrecy period (months)"), min_value=0, max_value=11, required=False)
@@ -60,26 +61,14 @@ class CarrierRegisterForm(NoControlCharsMixin, forms.Form):
         label=_("Declassification condition"), max_length=300, required=False,
         help_text=_("Instead of, or beyond, a period. Leave period and condition empty for the statutory longest period."),
     )
-    period_start = forms.DateField(
-        label=_("Secrecy period starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Empty: today."),
-    )
-    copy_number = forms.CharField(label=_("Copy number"), max_length=6, required=False, help_text=_("Six digits, e.g. 000003."))
-    copies_total = forms.IntegerField(label=_("Number of copies"), min_value=1, max_value=100000, initial=1)
-    container = forms.ModelChoiceField(label=_("Container"), queryset=None)
     scope_departments = forms.ModelMultipleChoiceField(
         label=_("Distribution scope: departments"), queryset=None, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     scope_people = PersonChoiceField(label=_("Distribution scope: people"), queryset=None, required=False)
-    password = forms.CharField(
-        label=_("Your password (signature)"), widget=forms.PasswordInput, max_length=128,
-        help_text=_("You sign this registration: enter your password again."),
-    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["container"].queryset = selectors.containers_for_registration(user=user)
         self.fields["scope_departments"].queryset = access.restrict(
             Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), user
         ).order_by("code")
@@ -90,6 +79,34 @@ class CarrierRegisterForm(NoControlCharsMixin, forms.Form):
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         data["medium"] = data.get("medium") or ""
-        data["scope_departments"] = list(data.get("scope_departments") or [])
-        data["scope_people"] = list(data.get("scope_people") or [])
+        for name in self.SCOPE_FIELDS:
+            data[name] = list(data.get(name) or [])
         return data
+
+
+class CarrierRegisterForm(CarrierFactsForm):
+    field_order = [
+        "kind", "medium", "is_coded_telegram", "title", "document_number", "originator", "level", "secrecy_years",
+        "secrecy_months", "declassification_condition", "period_start", "copy_number", "copies_total", "container",
+        "scope_departments", "scope_people", "password",
+    ]
+
+    is_coded_telegram = forms.BooleanField(label=_("Coded telegram"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    document_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
+    originator = forms.CharField(label=_("Originator"), max_length=200)
+    period_start = forms.DateField(
+        label=_("Secrecy period starts"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
+    copy_number = forms.CharField(label=_("Copy number"), max_length=6, required=False, help_text=_("Six digits, e.g. 000003."))
+    copies_total = forms.IntegerField(label=_("Number of copies"), min_value=1, max_value=100000, initial=1)
+    container = forms.ModelChoiceField(label=_("Container"), queryset=None)
+    password = forms.CharField(
+        label=_("Your password (signature)"), widget=forms.PasswordInput, max_length=128,
+        help_text=_("You sign this registration: enter your password again."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["container"].queryset = selectors.containers_for_registration(user=user)

@@ -90,9 +90,3 @@ def visible_handovers(*, user):
         .prefetch_related("items__carrier")
         .order_by("-created_at", "-pk")
     )
-
-
-def carriers_by_ids(*, user, ids) -> list:
-    """The visible carriers among ids; any id not visible makes the whole lookup fail as 404-like
-    'does not exist' for the caller to report."""
-    return list(visible_carriers(user=user).filter(pk__in=ids))

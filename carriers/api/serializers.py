@@ -32,7 +32,9 @@ class ContainerSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "name_zh", "name_en", "kind", "unit", "department", "max_level", "location", "is_active"]
 
 
-class HolderSerializer(serializers.Serializer):
+class PersonRefSerializer(serializers.Serializer):
+    """A person as the API shows them wherever one is named (holder, recipient, courier...)."""
+
     id = serializers.IntegerField()
     username = serializers.CharField()
     full_name = serializers.SerializerMethodField()
@@ -50,7 +52,7 @@ class CarrierSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     marking = serializers.CharField(read_only=True)
     unit = UnitRefSerializer(read_only=True)
-    holder = HolderSerializer(read_only=True)
+    holder = PersonRefSerializer(read_only=True)
     container = serializers.SerializerMethodField()
     scope_departments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     scope_people = serializers.PrimaryKeyRelatedField(many=True, read_only=True)

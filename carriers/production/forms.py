@@ -1,13 +1,10 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from carriers import selectors as carrier_selectors
-from carriers.forms import NoControlCharsMixin, PersonChoiceField
-from carriers.models import Carrier, Disposition, IntermediateKind
-from common import access
+from carriers.forms import CarrierFactsForm, NoControlCharsMixin
+from carriers.models import Disposition, IntermediateKind
 from common.levels import Level
-from personnel.models import Unit
 
 from . import selectors
 from .rules import DESCRIPTION_MAX, MAX_COPIES
@@ -15,20 +12,14 @@ from .rules import DESCRIPTION_MAX, MAX_COPIES
 PASSWORD_LABEL = _("Your password (signature)")
 
 
-class ProductionRequestForm(NoControlCharsMixin, forms.Form):
+class ProductionRequestForm(CarrierFactsForm):
+    SCOPE_FIELDS = ("scope_departments", "scope_people", "scope_units")
+    field_order = [
+        "title", "kind", "medium", "level", "secrecy_years", "secrecy_months", "declassification_condition",
+        "copies", "purpose", "place", "enterprise", "scope_departments", "scope_people", "scope_units",
+    ]
+
     title = forms.CharField(label=_("Title"), max_length=300)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Carrier.Kind.choices)
-    medium = forms.ChoiceField(
-        label=_("Medium"), choices=[("", "—")] + list(Carrier.Medium.choices), required=False,
-        help_text=_("Only for electronic media."),
-    )
-    level = forms.TypedChoiceField(label=_("Classification level"), choices=Level.choices, coerce=int)
-    secrecy_years = forms.IntegerField(label=_("Secrecy period (years)"), min_value=0, max_value=100, required=False)
-    secrecy_months = forms.IntegerField(label=_("Secrecy period (months)"), min_value=0, max_value=11, required=False)
-    declassification_condition = forms.CharField(
-        label=_("Declassification condition"), max_length=300, required=False,
-        help_text=_("Instead of, or beyond, a period. Leave period and condition empty for the statutory longest period."),
-    )
     copies = forms.IntegerField(
         label=_("Number of copies"), min_value=1, max_value=MAX_COPIES,
         help_text=_("Exactly this many copies are made once approved; no more."),
@@ -42,33 +33,15 @@ class ProductionRequestForm(NoControlCharsMixin, forms.Form):
         label=_("Outside enterprise"), queryset=None, required=False,
         help_text=_("Only an enterprise licensed for the level; never a self-employed individual."),
     )
-    scope_departments = forms.ModelMultipleChoiceField(
-        label=_("Distribution scope: departments"), queryset=None, required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    scope_people = PersonChoiceField(label=_("Distribution scope: people"), queryset=None, required=False)
     scope_units = forms.ModelMultipleChoiceField(
         label=_("Distribution scope: other units"), queryset=None, required=False,
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["place"].queryset = selectors.places_for_request(user=user)
         self.fields["enterprise"].queryset = selectors.enterprises_for_request(user=user)
-        self.fields["scope_departments"].queryset = access.restrict(
-            Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), user
-        ).order_by("code")
-        self.fields["scope_people"].queryset = access.restrict(
-            get_user_model().objects.select_related("person"), user
-        ).order_by("person__employee_number")
         self.fields["scope_units"].queryset = selectors.scope_unit_choices(user=user)
-
-    def service_arguments(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["medium"] = data.get("medium") or ""
-        for name in ("scope_departments", "scope_people", "scope_units"):
-            data[name] = list(data.get(name) or [])
-        return data
 
 
 class RunForm(NoControlCharsMixin, forms.Form):

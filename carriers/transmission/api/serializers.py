@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from approvals.models import ApprovalRequest
-from carriers.api.serializers import UnitRefSerializer
+from carriers.api.serializers import PersonRefSerializer, UnitRefSerializer
 from carriers.models import Carrier, Container
 from common.api.serializers import (
     CleanCharField,
@@ -31,17 +31,6 @@ class ChoicePrimaryKeyField(VisiblePrimaryKeyField):
     def get_queryset(self):
         request = self.context.get("request")
         return self.choices_for(user=getattr(request, "user", None))
-
-
-class PersonRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    full_name = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.CharField())
-    def get_full_name(self, user):
-        person = getattr(user, "person", None)
-        return person.full_name if person else user.get_username()
 
 
 class RecipientSerializer(PersonRefSerializer):
