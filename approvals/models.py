@@ -21,6 +21,9 @@ class RequestKind(models.TextChoices):
     TRAVEL = "travel", _("Leaving the country")
     LOAN_EXTENSION = "loan_extension", _("Loan extension")
     TEMPORARY_RETENTION = "temporary_retention", _("Temporary retention")
+    DECLASSIFICATION = "declassification", _("Secrecy period review (extend, downgrade, declassify)")
+    MEETING = "meeting", _("Confidential meeting and its attendee list")
+    DEPARTURE = "departure", _("Leaving a secret-related post")
 
 
 class ApproverRole(models.TextChoices):

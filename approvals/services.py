@@ -179,9 +179,13 @@ def _cancel_waiting(request: ApprovalRequest) -> None:
 
 def submit_request(
     *, actor, kind: str, level: int, title: str, purpose: str, variant: str = "", target=None,
-    approved_quantity: int | None = None, valid_until: date | None = None,
+    approved_quantity: int | None = None, valid_until: date | None = None, authority_unit=None,
 ) -> ApprovalRequest:
-    """Submit a request for approval: resolve the policy, lay out its steps, open the first."""
+    """Submit a request for approval: resolve the policy, lay out its steps, open the first.
+
+    `authority_unit`: the unit whose unit head and secrecy office decide those steps instead of
+    the requester's own unit (e.g. R4: a copy is approved by the issuing authority, the source's
+    originating unit). The department-head step stays with the requester's own department."""
     person = access.person_of(actor)
     if person is None:
         raise Refused(_("Only registered people can submit requests."))
@@ -199,7 +203,7 @@ def submit_request(
             RequestStep(
                 request=request, order=ps.order, approver_role=ps.approver_role,
                 approver_unit=(person.department or person.unit)
-                if ps.approver_role == ApproverRole.DEPARTMENT_HEAD else person.unit,
+                if ps.approver_role == ApproverRole.DEPARTMENT_HEAD else (authority_unit or person.unit),
             )
             for ps in policy.steps.all()
         )
@@ -208,7 +212,8 @@ def submit_request(
             details={"kind": kind, "variant": variant, "level": level, "title": title, "purpose": purpose,
                      "policy": policy.pk, "steps": [s.approver_role for s in steps],
                      "target": f"{request.target_type_id}:{request.target_id}" if target is not None else None,
-                     "approved_quantity": approved_quantity, "valid_until": valid_until},
+                     "approved_quantity": approved_quantity, "valid_until": valid_until,
+                     **({"authority_unit": authority_unit.pk} if authority_unit is not None else {})},
         )
         _open_step(steps[0], actor=actor)
     return request

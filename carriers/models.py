@@ -291,6 +291,7 @@ class Handover(models.Model):
         TRANSFER = "transfer", _("Transfer between holders")
         DISPATCH = "dispatch", _("Dispatch and receipt")
         LENDING = "lending", _("Lending")
+        CARRY_OUT = "carry_out", _("Check-out for carrying out")
         RETURN = "return", _("Return")
         MEETING = "meeting", _("Meeting distribution or return")
         STORAGE = "storage", _("Transfer to storage or archives")

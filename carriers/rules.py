@@ -169,6 +169,7 @@ HANDOVER_FROM = {
     "transfer": ("registered", "in_custody"),
     "dispatch": ("registered", "in_custody"),
     "lending": ("in_custody",),
+    "carry_out": ("in_custody",),
     "return": ("on_loan", "carried_out", "in_meeting", "in_custody"),
     "meeting": ("in_custody", "in_meeting"),
     "storage": ("registered", "in_custody"),

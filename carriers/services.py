@@ -240,7 +240,7 @@ def create_container(
 # --- custody: handovers -------------------------------------------------------------------------
 
 # handover kinds where the taker must be within the carriers' distribution scope
-SCOPED_HANDOVERS = {"transfer", "dispatch", "lending", "meeting"}
+SCOPED_HANDOVERS = {"transfer", "dispatch", "lending", "carry_out", "meeting"}
 
 
 def _out_of_scope(carriers: list[Carrier], taker) -> list[str]:
