@@ -96,3 +96,18 @@ def clean_period(params) -> tuple[dict, tuple]:
         raise ValidationFailed({k: v for k, v in form.errors.items()})
     data = form.cleaned_data
     return data, (data.get("date_from"), data.get("date_to"))
+
+
+def signature_text(signature) -> str:
+    """A signature as a register shows it: "printed name · YYYY-MM-DD HH:MM · meaning", the time in
+    local time and the meaning in the active language. No signature: an empty cell."""
+    if signature is None:
+        return ""
+    signed_at = timezone.localtime(signature.signed_at).strftime("%Y-%m-%d %H:%M")
+    return f"{signature.printed_name} · {signed_at} · {signature.get_meaning_display()}"
+
+
+def signatures_text(signatures) -> str:
+    """Several signatures in one cell, one per line, oldest first."""
+    return "\n".join(signature_text(s) for s in sorted(signatures, key=lambda s: (s.signed_at, s.pk or 0)))
+

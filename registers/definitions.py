@@ -6,6 +6,7 @@ from common.templatetags.registry import ACTION_LABELS
 
 from . import selectors
 from .base import Column, Register
+from .registry import RegisterRegistry
 
 
 def _zh() -> bool:
@@ -64,4 +65,5 @@ AUDIT_EXTRACT = Register(
     draw=selectors.audit_extract,
 )
 
-REGISTERS = {register.name: register for register in (CARRIER_LEDGER, AUDIT_EXTRACT)}
+# Every register: these two, then those in each installed app's registers.py (discovered on first use).
+REGISTERS = RegisterRegistry((CARRIER_LEDGER, AUDIT_EXTRACT))
