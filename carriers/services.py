@@ -146,6 +146,7 @@ def _register(
     scope_departments=(),
     scope_people=(),
     scope_units=(),
+    sources=(),
     **stage_fields,
 ) -> Carrier:
     """Create, audit and sign one carrier: the one registration path for carriers registered here
@@ -191,6 +192,8 @@ def _register(
         carrier.scope_people.set(scope_people)
         if scope_units:
             carrier.scope_units.set(scope_units)
+        if sources:  # a copy, extract or compilation: what it was made from (signed with the rest)
+            carrier.sources.set(sources)
         facts = snapshot(carrier)
         if scope_units or stage_fields:
             facts["scope_units"] = sorted(u.pk for u in scope_units)
