@@ -246,6 +246,19 @@ def _visible_alerts(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(need).filter(Q(level__isnull=True) | Q(level__lte=person.clearance))
 
 
+def _visible_incidents(queryset: QuerySet, user) -> QuerySet:
+    """R13: the unit-wide office roles of the incident's unit, and its reporter (unless they
+    reported anonymously: then nobody can tell it was them, not even the screen). Never above the
+    reader's clearance."""
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(reporter_id=user.pk, anonymous=False)
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need).filter(Q(level__isnull=True) | Q(level__lte=person.clearance))
+
+
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
@@ -263,6 +276,7 @@ _RESTRICTORS = {
     "approvals.approvalpolicy": _everyone_registered,
     "transmission.dispatch": _visible_dispatches,
     "alerts.alert": _visible_alerts,
+    "incidents.incident": _visible_incidents,
     # production places and outside enterprises: the registered people of their unit
     "production.productionplace": _visible_containers,
     "production.enterprise": _visible_containers,

@@ -17,6 +17,7 @@ from carriers.production.api.views import (
 )
 from carriers.transmission.api.views import DispatchViewSet
 from common.api.auth import TokenView
+from incidents.api.views import IncidentViewSet
 from personnel.api.views import PersonViewSet, UnitViewSet
 from registers.api.views import RegisterExportView
 
@@ -36,6 +37,7 @@ router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-p
 router.register("publication-reviews", PublicationReviewViewSet, basename="publication-review")
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
     path("alerts/", include("alerts.urls")),
+    path("incidents/", include("incidents.urls")),
     path("registers/", include("registers.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

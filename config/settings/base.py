@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "carriers.destruction",
     "approvals",
     "meetings",
+    "incidents",
     "alerts",
     "registers",
 ]

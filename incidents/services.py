@@ -1,0 +1,144 @@
+"""Every write to incidents (R13): report (by anyone, anonymously too, or by the system when an
+inventory or a meeting finds a carrier missing), record what was done, close. One transaction
+each, the audit event inside it, the secrecy office alerted at once."""
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from alerts import services as alerts
+from audit import services as audit
+from common import access
+from common.errors import Refused, enforce
+
+from . import rules
+from .checks import INCIDENT_OPEN
+from .models import Incident, IncidentStep
+
+
+def report_incident(
+    *, actor, kind: str, summary: str, occurred_at: datetime | None = None, carriers=(), unit=None,
+    anonymous: bool = False, last_seen: str = "", last_holder=None, concerns=None, remedial_measures: str = "",
+    reported_to: str = "", source: str = "",
+) -> Incident:
+    """Anyone registered may report a leak, a loss or a violation, their own or someone else's.
+    Anonymous: the reporter is recorded nowhere, not even as the audit event's actor. `actor` None
+    is the system (e.g. an inventory). Call inside the caller's transaction when raised by a stage."""
+    now = timezone.now()
+    occurred_at = occurred_at or now
+    carriers = list(carriers)
+    person = access.person_of(actor) if actor is not None else None
+    if actor is not None and person is None:
+        raise Refused(_("Only registered people can report incidents."))
+    if unit is None:
+        unit = person.unit if person is not None else (carriers[0].unit if carriers else None)
+    enforce(
+        [
+            rules.kind_known(kind=kind),
+            rules.says_what(text=summary),
+            rules.not_in_future(occurred_at=occurred_at, now=now),
+            rules.loss_names_carriers(kind=kind, carriers=carriers),
+        ]
+    )
+    if last_holder is None and len(carriers) == 1:
+        last_holder = carriers[0].holder
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            number=f"pending-{uuid.uuid4().hex}", kind=kind, unit=unit, summary=summary.strip(),
+            occurred_at=occurred_at, level=max((c.level for c in carriers), default=None),
+            last_seen=last_seen, last_holder=last_holder, concerns=concerns,
+            reporter=None if anonymous else actor, anonymous=anonymous, source=source,
+            remedial_measures=remedial_measures, remedied_at=now if remedial_measures else None,
+            reported_to=reported_to, reported_to_at=now if reported_to else None,
+        )
+        incident.number = settings.REGISTRY.get("INCIDENT_NUMBER_FORMAT", "INC-{unit}-{year}-{seq:05d}").format(
+            unit=unit.code, year=now.year, seq=incident.pk
+        )
+        Incident.objects.filter(pk=incident.pk).update(number=incident.number)
+        if carriers:
+            incident.carriers.set(carriers)
+        audit.record(
+            actor=None if anonymous else actor, action="incident.reported", target=incident,
+            details={
+                "number": incident.number, "kind": kind, "unit": unit.pk, "summary": incident.summary,
+                "occurred_at": occurred_at, "carriers": sorted(c.registry_number for c in carriers),
+                "last_seen": last_seen, "last_holder": incident.last_holder_id, "concerns": incident.concerns_id,
+                "anonymous": anonymous, "source": source, "remedial_measures": remedial_measures,
+                "reported_to": reported_to,
+            },
+        )
+        alerts.run_checks(only=INCIDENT_OPEN)
+    return incident
+
+
+def _get_for_office(actor, incident_id: int) -> Incident:
+    """The incident, locked, if the actor is in the secrecy office of its unit; others: 404 when
+    they cannot see it, 403 when they can (e.g. its reporter)."""
+    incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
+    if incident is None or not access.restrict(Incident.objects.filter(pk=incident.pk), actor).exists():
+        raise Http404
+    person = access.person_of(actor)
+    if not (access.has_role(actor, "secrecy_office") and person.unit_id == incident.unit_id):
+        raise Refused(_("Only the secrecy office of the incident's unit handles it."))
+    return incident
+
+
+def record_step(*, actor, incident_id: int, kind: str, text: str, happened_at: datetime | None = None) -> IncidentStep:
+    """The secrecy office records a remedial measure, a report upward or a note."""
+    now = timezone.now()
+    happened_at = happened_at or now
+    with transaction.atomic():
+        incident = _get_for_office(actor, incident_id)
+        enforce(
+            [
+                rules.still_open(status=incident.status),
+                rules.says_what(text=text, field="text", message=_("Say what was done.")),
+                rules.not_in_future(occurred_at=happened_at, now=now, field="happened_at"),
+                rules.step_kind_known(kind=kind),
+            ]
+        )
+        step = IncidentStep.objects.create(incident=incident, kind=kind, text=text.strip(), happened_at=happened_at,
+                                           actor=actor)
+        fields = ["status"]
+        if kind == IncidentStep.Kind.REMEDY:
+            incident.remedial_measures = "\n".join(filter(None, [incident.remedial_measures, step.text]))
+            incident.remedied_at = incident.remedied_at or happened_at
+            fields += ["remedial_measures", "remedied_at"]
+        elif kind == IncidentStep.Kind.REPORT:
+            incident.reported_to = "; ".join(filter(None, [incident.reported_to, step.text]))[:300]
+            incident.reported_to_at = incident.reported_to_at or happened_at
+            fields += ["reported_to", "reported_to_at"]
+        incident.status = Incident.Status.IN_HAND
+        incident.save(update_fields=fields)
+        audit.record(actor=actor, action="incident.step_recorded", target=incident,
+                     details={"step": step.pk, "kind": kind, "text": step.text, "happened_at": happened_at})
+    return step
+
+
+def close_incident(*, actor, incident_id: int, conclusion: str) -> Incident:
+    """Closed only once the remedial measures and the report upward are on record."""
+    with transaction.atomic():
+        incident = _get_for_office(actor, incident_id)
+        enforce(
+            [
+                rules.still_open(status=incident.status),
+                rules.says_what(text=conclusion, field="conclusion", message=_("Write the conclusion.")),
+                rules.may_close(remedial_measures=incident.remedial_measures, reported_to=incident.reported_to),
+            ]
+        )
+        now = timezone.now()
+        IncidentStep.objects.create(incident=incident, kind=IncidentStep.Kind.CLOSE, text=conclusion.strip(),
+                                    happened_at=now, actor=actor)
+        incident.status = Incident.Status.CLOSED
+        incident.closed_by = actor
+        incident.closed_at = now
+        incident.closing_note = conclusion.strip()
+        incident.save(update_fields=["status", "closed_by", "closed_at", "closing_note"])
+        audit.record(actor=actor, action="incident.closed", target=incident, details={"conclusion": incident.closing_note})
+        alerts.resolve_for_target(kind=INCIDENT_OPEN, target=incident, reason="incident closed")
+    return incident
