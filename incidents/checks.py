@@ -1,7 +1,7 @@
 """An open incident is an alert to the secrecy office of its unit until it is closed (R13:
 report at once). Raised at once by report_incident, resolved at once by close_incident."""
 
-from django.db.models import F, Value
+from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ def due_incidents(*, today, now):
 
     return Incident.objects.exclude(status=Incident.Status.CLOSED).values(
         target_id=F("pk"), target_label=F("number"), alert_unit=F("unit"), alert_level=F("level"),
-        due_on=TruncDate("reported_at"), alert_responsible=Value(None),
+        due_on=TruncDate("reported_at"), alert_responsible=Value(None, output_field=BigIntegerField()),
     )
 
 
