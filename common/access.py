@@ -259,6 +259,72 @@ def _visible_incidents(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(need).filter(Q(level__isnull=True) | Q(level__lte=person.clearance))
 
 
+def _visible_destruction_requests(queryset: QuerySet, user) -> QuerySet:
+    """The requester, whoever may see its approval request (its approvers), the destroyer, the
+    supervisor, the courier of its handover, and the unit-wide office roles of its unit; always
+    within clearance (the request's highest level)."""
+    from approvals.models import ApprovalRequest
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(requester_id=user.pk) | Q(destroyer_id=user.pk) | Q(supervisor_id=user.pk) | Q(handover__taker_id=user.pk)
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_reading_sessions(queryset: QuerySet, user) -> QuerySet:
+    """Use (R3): the reader, whoever recorded it, and the unit-wide office roles of its unit;
+    always within clearance."""
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(reader_id=user.pk) | Q(recorded_by_id=user.pk)
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_circulations(queryset: QuerySet, user) -> QuerySet:
+    """Use (R3): whoever sent it round, the readers on its list, and the unit-wide office roles of
+    its unit; always within clearance."""
+    from carriers.use.models import CirculationReader
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(started_by_id=user.pk)
+    need |= Q(pk__in=CirculationReader.objects.filter(reader_id=user.pk).values("circulation_id"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_loans(queryset: QuerySet, user) -> QuerySet:
+    """Use (R3): the borrower, the lender, whoever asked, the carrier's holder, the head of the
+    borrower's department, and the unit-wide office roles of its unit; always within clearance."""
+    from personnel.models import Person
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(borrower_id=user.pk) | Q(lender_id=user.pk) | Q(requested_by_id=user.pk) | Q(carrier__holder_id=user.pk)
+    user_roles = roles_of(user)
+    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
+        need |= Q(borrower_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_loan_extensions(queryset: QuerySet, user) -> QuerySet:
+    from carriers.use.models import Loan
+
+    return queryset.filter(loan_id__in=_visible_loans(Loan.objects.all(), user).values("pk"))
+
+
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
@@ -282,6 +348,15 @@ _RESTRICTORS = {
     "production.enterprise": _visible_containers,
     "production.productionrequest": _visible_production_requests,
     "production.productionrun": _visible_production_runs,
+    # destruction (R7): facilities are seen by the registered people of their unit
+    "destruction.destructionfacility": _visible_containers,
+    "destruction.destructionrequest": _visible_destruction_requests,
+    # use (R3): reading places are seen by the registered people of their unit
+    "use.readingplace": _visible_containers,
+    "use.readingsession": _visible_reading_sessions,
+    "use.circulation": _visible_circulations,
+    "use.loan": _visible_loans,
+    "use.loanextension": _visible_loan_extensions,
 }
 
 

@@ -6,3 +6,7 @@ class DestructionConfig(AppConfig):
     name = "carriers.destruction"
     label = "destruction"
     verbose_name = _("Destruction")
+
+    def ready(self):
+        # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for destruction requests
+        from . import services  # noqa: F401
