@@ -107,14 +107,15 @@ def wait_for_port(port: int, timeout: float = 30.0, proc: subprocess.Popen | Non
 
 
 @contextlib.contextmanager
-def live_server(database_url: str):
-    """Serve the registry (DEBUG off; static files through WhiteNoise's finders) on a free loopback port."""
+def live_server(database_url: str, **env: str):
+    """Serve the registry (DEBUG off; static files through WhiteNoise's finders) on a free loopback
+    port; `env` adds environment variables (e.g. REDIS_URL of a stopped Redis)."""
     port = free_port()
     # the server's output goes to a file: an unread pipe fills up and then blocks the server
     log = tempfile.NamedTemporaryFile(prefix="registry-live-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
-        cwd=ROOT, env=process_env(database_url), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=process_env(database_url, **env), stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         wait_for_port(port, proc=proc)
