@@ -6,3 +6,7 @@ class UseConfig(AppConfig):
     name = "carriers.use"
     label = "use"
     verbose_name = _("Use")
+
+    def ready(self):
+        # the overdue-loan check (alerts.checks) and the loan-extension approval hook
+        from . import checks, services  # noqa: F401
