@@ -16,6 +16,13 @@ from carriers.production.api.views import (
     ProductionRequestViewSet,
 )
 from carriers.transmission.api.views import DispatchViewSet
+from carriers.use.api.views import (
+    CirculationViewSet,
+    DisclosureView,
+    LoanViewSet,
+    ReadingPlaceViewSet,
+    ReadingSessionViewSet,
+)
 from common.api.auth import TokenView
 from incidents.api.views import IncidentViewSet
 from personnel.api.views import PersonViewSet, UnitViewSet
@@ -28,6 +35,10 @@ router.register("containers", ContainerViewSet, basename="container")
 router.register("carriers", CarrierViewSet, basename="carrier")
 router.register("handovers", HandoverViewSet, basename="handover")
 router.register("dispatches", DispatchViewSet, basename="dispatch")
+router.register("reading-places", ReadingPlaceViewSet, basename="reading-place")
+router.register("reading-sessions", ReadingSessionViewSet, basename="reading-session")
+router.register("circulations", CirculationViewSet, basename="circulation")
+router.register("loans", LoanViewSet, basename="loan")
 router.register("production-places", ProductionPlaceViewSet, basename="production-place")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("production-requests", ProductionRequestViewSet, basename="production-request")
@@ -43,5 +54,6 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
     path("registers/<slug:name>/", RegisterExportView.as_view(), name="register-export"),
+    path("carriers/<int:carrier_id>/disclosures/", DisclosureView.as_view(), name="carrier-disclosures"),
     *router.urls,
 ]
