@@ -325,6 +325,25 @@ def _visible_loan_extensions(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(loan_id__in=_visible_loans(Loan.objects.all(), user).values("pk"))
 
 
+def _visible_carry_out_requests(queryset: QuerySet, user) -> QuerySet:
+    """The requester, the person carrying, whoever checked the carriers out or holds one of them
+    (to check them out), whoever may see its approval request (its approvers), and the unit-wide
+    office roles of its unit; always within clearance (the request's highest level)."""
+    from approvals.models import ApprovalRequest
+    from carriers.carrying.models import CarryOutRequest
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(requester_id=user.pk) | Q(carrier_person_id=user.pk) | Q(checked_out_by_id=user.pk)
+    need |= Q(pk__in=CarryOutRequest.carriers.through.objects.filter(carrier__holder_id=user.pk)
+              .values("carryoutrequest_id"))
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
@@ -348,6 +367,7 @@ _RESTRICTORS = {
     "production.enterprise": _visible_containers,
     "production.productionrequest": _visible_production_requests,
     "production.productionrun": _visible_production_runs,
+    "carrying.carryoutrequest": _visible_carry_out_requests,
     # destruction (R7): facilities are seen by the registered people of their unit
     "destruction.destructionfacility": _visible_containers,
     "destruction.destructionrequest": _visible_destruction_requests,

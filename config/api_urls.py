@@ -10,6 +10,7 @@ from approvals.api.views import (
 )
 from audit.api.views import AuditEventViewSet, AuditVerifyView
 from carriers.api.views import CarrierViewSet, ContainerViewSet, HandoverViewSet
+from carriers.carrying.api.views import CarryOutRequestViewSet
 from carriers.production.api.views import (
     EnterpriseViewSet,
     ProductionPlaceViewSet,
@@ -42,6 +43,7 @@ router.register("loans", LoanViewSet, basename="loan")
 router.register("production-places", ProductionPlaceViewSet, basename="production-place")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("production-requests", ProductionRequestViewSet, basename="production-request")
+router.register("carry-out-requests", CarryOutRequestViewSet, basename="carry-out-request")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("approvals", ApprovalRequestViewSet, basename="approval")
 router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-policy")
