@@ -344,6 +344,30 @@ def _visible_carry_out_requests(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(need, level__lte=person.clearance)
 
 
+def _visible_copy_licences(queryset: QuerySet, user) -> QuerySet:
+    """Copying (R4): licences to copy are seen by the registered people of their unit (records for
+    the unit itself and for its departments)."""
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    return queryset.filter(Q(unit_id=person.unit_id) | Q(unit__parent_id=person.unit_id))
+
+
+def _visible_copying_requests(queryset: QuerySet, user) -> QuerySet:
+    """Copying (R4), copy requests and derivations: the requester, whoever may see its approval
+    request (its approvers), and the unit-wide office roles of its unit; always within clearance."""
+    from approvals.models import ApprovalRequest
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(requester_id=user.pk)
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
@@ -367,6 +391,10 @@ _RESTRICTORS = {
     "production.enterprise": _visible_containers,
     "production.productionrequest": _visible_production_requests,
     "production.productionrun": _visible_production_runs,
+    # copying (R4): licences by the registered people of their unit; requests and derivations
+    "copying.copylicence": _visible_copy_licences,
+    "copying.copyrequest": _visible_copying_requests,
+    "copying.derivation": _visible_copying_requests,
     "carrying.carryoutrequest": _visible_carry_out_requests,
     # destruction (R7): facilities are seen by the registered people of their unit
     "destruction.destructionfacility": _visible_containers,

@@ -11,6 +11,12 @@ from approvals.api.views import (
 from audit.api.views import AuditEventViewSet, AuditVerifyView
 from carriers.api.views import CarrierViewSet, ContainerViewSet, HandoverViewSet
 from carriers.carrying.api.views import CarryOutRequestViewSet
+from carriers.copying.api.views import (
+    CopyLicenceViewSet,
+    CopyRequestViewSet,
+    DerivationViewSet,
+    LineageView,
+)
 from carriers.production.api.views import (
     EnterpriseViewSet,
     ProductionPlaceViewSet,
@@ -43,6 +49,9 @@ router.register("loans", LoanViewSet, basename="loan")
 router.register("production-places", ProductionPlaceViewSet, basename="production-place")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("production-requests", ProductionRequestViewSet, basename="production-request")
+router.register("copy-licences", CopyLicenceViewSet, basename="copy-licence")
+router.register("copy-requests", CopyRequestViewSet, basename="copy-request")
+router.register("derivations", DerivationViewSet, basename="derivation")
 router.register("carry-out-requests", CarryOutRequestViewSet, basename="carry-out-request")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("approvals", ApprovalRequestViewSet, basename="approval")
@@ -57,5 +66,6 @@ urlpatterns = [
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
     path("registers/<slug:name>/", RegisterExportView.as_view(), name="register-export"),
     path("carriers/<int:carrier_id>/disclosures/", DisclosureView.as_view(), name="carrier-disclosures"),
+    path("carriers/<int:carrier_id>/lineage/", LineageView.as_view(), name="carrier-lineage"),
     *router.urls,
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("carriers/", include("carriers.urls")),
     path("dispatches/", include("carriers.transmission.urls")),
     path("production/", include("carriers.production.urls")),
+    path("copying/", include("carriers.copying.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
     path("alerts/", include("alerts.urls")),

@@ -6,3 +6,7 @@ class CopyingConfig(AppConfig):
     name = "carriers.copying"
     label = "copying"
     verbose_name = _("Copying, extracting and compiling")
+
+    def ready(self):
+        # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for copying and compilation
+        from . import services  # noqa: F401

@@ -1,0 +1,16 @@
+from django import template
+
+from common import access
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("copying/_lineage.html", takes_context=True)
+def carrier_lineage(context, carrier):
+    """A carrier's lineage on its page: what it was made from and what was made from it (a few
+    set-based queries, through the carriers the reader may see)."""
+    user = context["request"].user
+    found = selectors.lineage(user=user, carrier=carrier)
+    return {**found, "may_extract": access.can(user, access.REGISTER_CARRIER)}
