@@ -28,7 +28,13 @@ from personnel import roles
 from personnel.models import Person
 
 from . import rules
-from .models import DestructionCertificate, DestructionFacility, DestructionItem, DestructionRequest, Route
+from .models import (
+    DestructionCertificate,
+    DestructionFacility,
+    DestructionItem,
+    DestructionRequest,
+    Route,
+)
 
 # --- designated destruction facilities ----------------------------------------------------------
 

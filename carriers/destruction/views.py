@@ -1,0 +1,152 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from common import access
+from common.errors import DomainError, Refused
+from common.views import render_domain_error
+from personnel import roles
+
+from . import selectors, services
+from .forms import (
+    CertificateForm,
+    DestructionRequestForm,
+    ExecuteForm,
+    FacilityForm,
+    HandoverForm,
+    ReceiveForm,
+)
+
+
+@login_required
+def request_list(request):
+    user = request.user
+    return render(request, "destruction/list.html", {
+        "requests": selectors.visible_requests(user=user)[:200],
+        "may_manage_facilities": access.has_role(user, roles.SECRECY_OFFICE),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request):
+    form = DestructionRequestForm(request.POST if request.method == "POST" else None, user=request.user)
+    context = {"form": form}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "destruction/request_form.html", context, status=400)
+        try:
+            destruction = services.submit_destruction_request(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            return render_domain_error(request, "destruction/request_form.html", context, exc, form)
+        return redirect("destruction:detail", pk=destruction.pk)
+    return render(request, "destruction/request_form.html", context)
+
+
+def _detail_context(request, destruction, **forms):
+    user = request.user
+    context = {
+        "destruction": destruction,
+        "carriers": selectors.request_carriers(user=user, request=destruction),
+        "history": selectors.request_history(request=destruction),
+        "may_execute": selectors.may_execute(user=user, request=destruction),
+        "handover_form": None, "receive_form": None, "certificate_form": None,
+    }
+    if selectors.may_hand_over(user=user, request=destruction):
+        context["handover_form"] = forms.get("handover_form") or HandoverForm(user=user, level=destruction.level)
+    if selectors.may_receive(user=user, request=destruction):
+        context["receive_form"] = forms.get("receive_form") or ReceiveForm()
+    if selectors.may_record_certificate(user=user, request=destruction):
+        context["certificate_form"] = forms.get("certificate_form") or CertificateForm(
+            initial={"carriers": "\n".join(c.registry_number for c, _seen in context["carriers"]),
+                     "issued_on": timezone.localdate()})
+    context.update({k: v for k, v in forms.items() if v is not None})
+    return context
+
+
+@login_required
+def request_detail(request, pk):
+    destruction = selectors.request_get(user=request.user, pk=pk)
+    return render(request, "destruction/detail.html", _detail_context(request, destruction))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def execute(request, pk):
+    """The on-the-spot screen: both signers on one page, each with their own password."""
+    destruction = selectors.request_get(user=request.user, pk=pk)
+    form = ExecuteForm(request.POST if request.method == "POST" else None, user=request.user, level=destruction.level)
+    context = {"destruction": destruction, "form": form,
+               "carriers": selectors.request_carriers(user=request.user, request=destruction),
+               "may_execute": selectors.may_execute(user=request.user, request=destruction)}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "destruction/execute.html", context, status=400)
+        try:
+            services.execute_in_house(actor=request.user, request_id=destruction.pk, **form.cleaned_data)
+        except DomainError as exc:
+            return render_domain_error(request, "destruction/execute.html", context, exc, form)
+        return redirect("destruction:detail", pk=destruction.pk)
+    return render(request, "destruction/execute.html", context)
+
+
+def _post_action(request, pk, *, form_name, make_form, service):
+    destruction = selectors.request_get(user=request.user, pk=pk)
+    if request.method == "GET":  # e.g. the language switch on a refused action's page
+        return redirect("destruction:detail", pk=destruction.pk)
+    form = make_form(request.POST, destruction)
+    if not form.is_valid():
+        return render(request, "destruction/detail.html",
+                      _detail_context(request, destruction, **{form_name: form}), status=400)
+    try:
+        service(actor=request.user, request_id=destruction.pk, **form.cleaned_data)
+    except DomainError as exc:
+        destruction = selectors.request_get(user=request.user, pk=pk)
+        return render_domain_error(request, "destruction/detail.html",
+                                   _detail_context(request, destruction, **{form_name: form}), exc, form)
+    return redirect("destruction:detail", pk=destruction.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover(request, pk):
+    return _post_action(request, pk, form_name="handover_form", service=services.hand_over_to_facility,
+                        make_form=lambda data, d: HandoverForm(data, user=request.user, level=d.level))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receive(request, pk):
+    return _post_action(request, pk, form_name="receive_form", service=services.receive_for_facility,
+                        make_form=lambda data, d: ReceiveForm(data))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate(request, pk):
+    return _post_action(request, pk, form_name="certificate_form", service=services.record_certificate,
+                        make_form=lambda data, d: CertificateForm(data))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def facilities(request):
+    user = request.user
+    may_manage = access.has_role(user, roles.SECRECY_OFFICE)
+    form = FacilityForm(request.POST if request.method == "POST" else None) if may_manage else None
+    context = {"facilities": selectors.visible_facilities(user=user), "form": form, "today": timezone.localdate()}
+    if request.method == "POST":
+        try:
+            services.check_may_manage_facilities(user)
+        except Refused as exc:
+            raise PermissionDenied(str(exc.message)) from None
+        if not form.is_valid():
+            return render(request, "destruction/facilities.html", context, status=400)
+        try:
+            services.create_facility(actor=user, **form.cleaned_data)
+        except DomainError as exc:
+            return render_domain_error(request, "destruction/facilities.html", context, exc, form)
+        return redirect("destruction:facilities")
+    return render(request, "destruction/facilities.html", context)
