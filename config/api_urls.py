@@ -17,6 +17,7 @@ from carriers.copying.api.views import (
     DerivationViewSet,
     LineageView,
 )
+from carriers.destruction.api.views import DestructionFacilityViewSet, DestructionRequestViewSet
 from carriers.production.api.views import (
     EnterpriseViewSet,
     ProductionPlaceViewSet,
@@ -49,6 +50,8 @@ router.register("loans", LoanViewSet, basename="loan")
 router.register("production-places", ProductionPlaceViewSet, basename="production-place")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("production-requests", ProductionRequestViewSet, basename="production-request")
+router.register("destruction-facilities", DestructionFacilityViewSet, basename="destruction-facility")
+router.register("destruction-requests", DestructionRequestViewSet, basename="destruction-request")
 router.register("copy-licences", CopyLicenceViewSet, basename="copy-licence")
 router.register("copy-requests", CopyRequestViewSet, basename="copy-request")
 router.register("derivations", DerivationViewSet, basename="derivation")

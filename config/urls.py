@@ -13,6 +13,7 @@ urlpatterns = [
     path("dispatches/", include("carriers.transmission.urls")),
     path("production/", include("carriers.production.urls")),
     path("copying/", include("carriers.copying.urls")),
+    path("destruction/", include("carriers.destruction.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
     path("alerts/", include("alerts.urls")),

@@ -48,6 +48,13 @@ ACTION_LABELS = {
     "production.request_decided": _("Production request decided"),
     "production.run": _("Production carried out (copies registered)"),
     "production.intermediate_registered": _("Intermediate material registered"),
+    "destruction.facility_created": _("Designated destruction facility registered"),
+    "destruction.requested": _("Destruction requested"),
+    "destruction.request_decided": _("Destruction request decided"),
+    "destruction.destroyed": _("Destroyed on the spot (destroyer and supervisor signed)"),
+    "destruction.handed_over": _("Batch handed over for the designated facility"),
+    "destruction.courier_received": _("Batch received by the courier"),
+    "destruction.certificate_recorded": _("Facility's destruction certificate recorded"),
     "register.exported": _("Register exported"),
 }
 
