@@ -368,6 +368,53 @@ def _visible_copying_requests(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(need, level__lte=person.clearance)
 
 
+def _visible_retentions(queryset: QuerySet, user) -> QuerySet:
+    """Storage (R6): the person keeping it, whoever may see its approval request (its approvers),
+    the unit-wide office roles of its unit, the head of the keeper's department; within clearance."""
+    from approvals.models import ApprovalRequest
+    from personnel.models import Person
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(holder_id=user.pk)
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    user_roles = roles_of(user)
+    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
+        need |= Q(holder_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_filings(queryset: QuerySet, user) -> QuerySet:
+    """Storage (R6): who filed, the archives keeper, and the unit-wide office roles of its unit;
+    within clearance (the filing's highest level)."""
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(filed_by_id=user.pk) | Q(handover__taker_id=user.pk)
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_inventories(queryset: QuerySet, user) -> QuerySet:
+    """Inventory checks: the unit-wide office roles of its unit, cleared for its highest level."""
+    person = person_of(user)
+    if person is None or not roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        return queryset.none()
+    return queryset.filter(unit_id=person.unit_id, level__lte=person.clearance)
+
+
+def _visible_container_access(queryset: QuerySet, user) -> QuerySet:
+    """A container's access log: the registered people of the container's unit."""
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    return queryset.filter(container__unit_id=person.unit_id)
+
+
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
@@ -405,6 +452,12 @@ _RESTRICTORS = {
     "use.circulation": _visible_circulations,
     "use.loan": _visible_loans,
     "use.loanextension": _visible_loan_extensions,
+    # storage (R6) and inventory checks: archives are seen by the registered people of their unit
+    "storage.archive": _visible_containers,
+    "storage.filing": _visible_filings,
+    "storage.temporaryretention": _visible_retentions,
+    "storage.containeraccess": _visible_container_access,
+    "storage.inventory": _visible_inventories,
 }
 
 

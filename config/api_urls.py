@@ -23,6 +23,14 @@ from carriers.production.api.views import (
     ProductionPlaceViewSet,
     ProductionRequestViewSet,
 )
+from carriers.storage.api.views import (
+    ArchiveViewSet,
+    ContainerAccessLogView,
+    FilingViewSet,
+    InventoryViewSet,
+    RetentionViewSet,
+    StorageEntryViewSet,
+)
 from carriers.transmission.api.views import DispatchViewSet
 from carriers.use.api.views import (
     CirculationViewSet,
@@ -63,6 +71,11 @@ router.register("publication-reviews", PublicationReviewViewSet, basename="publi
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("alerts", AlertViewSet, basename="alert")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("storage-entries", StorageEntryViewSet, basename="storage-entry")
+router.register("retentions", RetentionViewSet, basename="retention")
+router.register("archives", ArchiveViewSet, basename="archive")
+router.register("filings", FilingViewSet, basename="filing")
+router.register("inventories", InventoryViewSet, basename="inventory")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -70,5 +83,6 @@ urlpatterns = [
     path("registers/<slug:name>/", RegisterExportView.as_view(), name="register-export"),
     path("carriers/<int:carrier_id>/disclosures/", DisclosureView.as_view(), name="carrier-disclosures"),
     path("carriers/<int:carrier_id>/lineage/", LineageView.as_view(), name="carrier-lineage"),
+    path("containers/<int:pk>/access-log/", ContainerAccessLogView.as_view(), name="container-access-log"),
     *router.urls,
 ]

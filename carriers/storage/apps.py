@@ -6,3 +6,7 @@ class StorageConfig(AppConfig):
     name = "carriers.storage"
     label = "storage"
     verbose_name = _("Keeping and storage")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers retention_overdue and inventory_overdue)
+        from . import services  # noqa: F401  (registers the temporary_retention outcome handler)
