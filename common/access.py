@@ -344,30 +344,6 @@ def _visible_carry_out_requests(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(need, level__lte=person.clearance)
 
 
-def _visible_copy_licences(queryset: QuerySet, user) -> QuerySet:
-    """Copying (R4): licences to copy are seen by the registered people of their unit (records for
-    the unit itself and for its departments)."""
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(Q(unit_id=person.unit_id) | Q(unit__parent_id=person.unit_id))
-
-
-def _visible_copying_requests(queryset: QuerySet, user) -> QuerySet:
-    """Copying (R4), copy requests and derivations: the requester, whoever may see its approval
-    request (its approvers), and the unit-wide office roles of its unit; always within clearance."""
-    from approvals.models import ApprovalRequest
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(requester_id=user.pk)
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
 def _visible_retentions(queryset: QuerySet, user) -> QuerySet:
     """Storage (R6): the person keeping it, whoever may see its approval request (its approvers),
     the unit-wide office roles of its unit, the head of the keeper's department; within clearance."""
@@ -415,16 +391,131 @@ def _visible_container_access(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(container__unit_id=person.unit_id)
 
 
+def _visible_copy_licences(queryset: QuerySet, user) -> QuerySet:
+    """Copying (R4): licences to copy are seen by the registered people of their unit (records for
+    the unit itself and for its departments)."""
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    return queryset.filter(Q(unit_id=person.unit_id) | Q(unit__parent_id=person.unit_id))
+
+
+def _visible_copying_requests(queryset: QuerySet, user) -> QuerySet:
+    """Copying (R4), copy requests and derivations: the requester, whoever may see its approval
+    request (its approvers), and the unit-wide office roles of its unit; always within clearance."""
+    from approvals.models import ApprovalRequest
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(requester_id=user.pk)
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_meetings(queryset: QuerySet, user) -> QuerySet:
+    """R8: the organiser, the attendees, whoever may see its approval request (its approvers), and
+    the unit-wide office roles of its unit; always within clearance (the meeting's level)."""
+    from approvals.models import ApprovalRequest
+    from meetings.models import Attendee
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(organiser_id=user.pk)
+    need |= Q(pk__in=Attendee.objects.filter(user_id=user.pk).values("meeting_id"))
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_secrecy_file_rows(queryset: QuerySet, user) -> QuerySet:
+    """Personnel (R10, R14): pledges, training, inspections and passport movements of a person are
+    seen by the person, the unit-wide office roles of their unit and the head of their department."""
+    person = person_of(user)
+    if person is None:
+        return queryset.none()
+    need = Q(person__user_id=user.pk)
+    user_roles = roles_of(user)
+    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(person__unit_id=person.unit_id)
+    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
+        need |= Q(person__department_id=person.department_id)
+    return queryset.filter(need)
+
+
+def _visible_personnel_requests(queryset: QuerySet, user) -> QuerySet:
+    """Personnel (R11, R12), travel requests and departures: the person they concern, who asked,
+    whoever may see its approval request (its approvers), the unit-wide office roles of its unit;
+    always within clearance (the level of the person's post)."""
+    from approvals.models import ApprovalRequest
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    subject = "traveller" if queryset.model._meta.model_name == "travelrequest" else "person"
+    need = Q(**{f"{subject}__user_id": user.pk}) | Q(requested_by_id=user.pk)
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_declassification_reviews(queryset: QuerySet, user) -> QuerySet:
+    """Who proposed it, whoever may see its approval request (its approvers), and the unit-wide
+    office roles of the reviewing unit; always within clearance (the level it was reviewed at)."""
+    from approvals.models import ApprovalRequest
+
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(requester_id=user.pk)
+    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
+def _visible_conditions_met(queryset: QuerySet, user) -> QuerySet:
+    """Who recorded it and the unit-wide office roles of the reviewing unit, within clearance."""
+    person = person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    need = Q(recorded_by_id=user.pk)
+    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
+        need |= Q(unit_id=person.unit_id)
+    return queryset.filter(need, level__lte=person.clearance)
+
+
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
 
+def _own_register_jobs(queryset: QuerySet, user) -> QuerySet:
+    """Register exports and chain verifications: only whoever asked for them."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(requester_id=user.pk)
+
+
 _RESTRICTORS = {
     "carriers.carrier": _visible_carriers,
+    "registers.registerexport": _own_register_jobs,
+    "registers.chainverification": _own_register_jobs,
     "audit.auditevent": _visible_audit_events,
     "audit.signature": _visible_audit_events,
     "personnel.unit": _visible_units,
     "personnel.person": _visible_people,
+    # personnel (R10-R12, R14): a person's secrecy file, travel requests and departures
+    "personnel.pledge": _visible_secrecy_file_rows,
+    "personnel.trainingrecord": _visible_secrecy_file_rows,
+    "personnel.inspection": _visible_secrecy_file_rows,
+    "personnel.passportmovement": _visible_secrecy_file_rows,
+    "personnel.travelrequest": _visible_personnel_requests,
+    "personnel.departure": _visible_personnel_requests,
     "auth.user": _visible_users,
     "carriers.container": _visible_containers,
     "approvals.approvalrequest": _visible_approval_requests,
@@ -438,11 +529,12 @@ _RESTRICTORS = {
     "production.enterprise": _visible_containers,
     "production.productionrequest": _visible_production_requests,
     "production.productionrun": _visible_production_runs,
-    # copying (R4): licences by the registered people of their unit; requests and derivations
-    "copying.copylicence": _visible_copy_licences,
-    "copying.copyrequest": _visible_copying_requests,
-    "copying.derivation": _visible_copying_requests,
+    # meeting venues: the registered people of their unit
+    "meetings.meetingvenue": _visible_containers,
+    "meetings.meeting": _visible_meetings,
     "carrying.carryoutrequest": _visible_carry_out_requests,
+    "declassification.declassificationreview": _visible_declassification_reviews,
+    "declassification.conditionmet": _visible_conditions_met,
     # destruction (R7): facilities are seen by the registered people of their unit
     "destruction.destructionfacility": _visible_containers,
     "destruction.destructionrequest": _visible_destruction_requests,
@@ -458,6 +550,10 @@ _RESTRICTORS = {
     "storage.temporaryretention": _visible_retentions,
     "storage.containeraccess": _visible_container_access,
     "storage.inventory": _visible_inventories,
+    # copying (R4): licences by the registered people of their unit; requests and derivations
+    "copying.copylicence": _visible_copy_licences,
+    "copying.copyrequest": _visible_copying_requests,
+    "copying.derivation": _visible_copying_requests,
 }
 
 
