@@ -134,6 +134,7 @@ def record_session(
     started_at = started_at or now
     with transaction.atomic():
         locked = _visible_carrier(actor, carrier)
+        place = ReadingPlace.objects.get(pk=getattr(place, "pk", place))  # as it is now, not as the caller read it
         facts = credential(user=reader, carrier=locked)
         enforce([
             rules.may_record_use(is_holder=locked.holder_id == actor.pk, is_office=_is_office(actor)
