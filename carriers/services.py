@@ -427,3 +427,51 @@ def cancel_handover(*, actor, handover_id: int, reason: str) -> Handover:
         handover.save(update_fields=["status"])
         audit.record(actor=actor, action="handover.cancelled", target=handover, details={"reason": reason})
     return handover
+
+
+# --- classification: level and secrecy period -----------------------------------------------------
+
+
+def reclassify(
+    *, actor, carrier: Carrier, level: int, secrecy_years: int | None, secrecy_months: int | None, reason: str,
+    details: dict | None = None,
+) -> Carrier:
+    """Change a carrier's classification level and/or secrecy period (counted from its period
+    start), e.g. when a secrecy-period review extends or downgrades it. The end of the period and
+    the marking are computed again, and the change is audited (`carrier.reclassified`, before and
+    after) in the same transaction. A destroyed or declassified carrier never changes (409)."""
+    from common.levels import Level
+
+    with transaction.atomic():
+        locked = Carrier.objects.select_for_update().get(pk=carrier.pk)
+        condition = locked.declassification_condition
+        enforce(
+            [
+                None if locked.status not in (Carrier.Status.DESTROYED, Carrier.Status.DECLASSIFIED) else Violation(
+                    _("A carrier that is %(status)s is no longer reclassified.") % {"status": locked.get_status_display()},
+                    code="carrier_final", kind="conflict",
+                ),
+                None if level in Level.values else Violation(
+                    _("A carrier always keeps a classification level; to lift it, declassify the carrier."),
+                    field="level", code="to_unclassified",
+                ),
+                None if secrecy_years is not None or secrecy_months is not None or condition else Violation(
+                    _("Give a secrecy period."), field="secrecy_years", code="no_period",
+                ),
+                *(rules.secrecy_period(level=level, years=secrecy_years, months=secrecy_months, condition=condition)
+                  if level in Level.values else []),
+            ]
+        )
+        fields = ("level", "secrecy_years", "secrecy_months", "expires_on", "marking_zh", "marking_en")
+        before = {name: getattr(locked, name) for name in fields}
+        locked.level = level
+        locked.secrecy_years, locked.secrecy_months = secrecy_years, secrecy_months
+        locked.expires_on = rules.expiry(start=locked.period_start, years=secrecy_years, months=secrecy_months)
+        locked.marking_zh, locked.marking_en = rules.marking(
+            level=level, years=secrecy_years, months=secrecy_months, condition=condition
+        )
+        after = {name: getattr(locked, name) for name in fields}
+        audit.record(actor=actor, action="carrier.reclassified", target=locked,
+                     details={**(details or {}), "before": before, "after": after, "reason": reason})
+        locked.save(update_fields=[*fields, "updated_at"])
+    return locked

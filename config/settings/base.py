@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "carriers.use",
     "carriers.copying",
     "carriers.carrying",
+    "carriers.declassification",
     "carriers.storage",
     "carriers.destruction",
     "approvals",
@@ -259,6 +260,8 @@ REGISTRY = {
     "SECRECY_EXPIRY_WINDOW_DAYS": env_int("SECRECY_EXPIRY_WINDOW_DAYS", 90),
     "APPROVAL_STEP_MAX_DAYS": env_int("APPROVAL_STEP_MAX_DAYS", 3),
     "DISPATCH_MAX_DAYS": env_int("DISPATCH_MAX_DAYS", 7),
+    # secrecy periods: a declassification condition recorded as met is to be reviewed within this many days
+    "DECLASSIFICATION_REVIEW_DAYS": env_int("DECLASSIFICATION_REVIEW_DAYS", 30),
     # R7: more carriers than this in one destruction request are a batch, sent to a designated facility
     "DESTRUCTION_IN_HOUSE_MAX": env_int("DESTRUCTION_IN_HOUSE_MAX", 20),
     # R12: disengagement period after leaving the post, in months (shortest, longest) by secrecy post

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeclassificationConfig(AppConfig):
+    name = "carriers.declassification"
+    label = "declassification"
+    verbose_name = _("Secrecy periods and declassification")
+
+    def ready(self):
+        # the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) and the review-due check
+        from . import checks, services  # noqa: F401
