@@ -14,6 +14,7 @@ urlpatterns = [
     path("production/", include("carriers.production.urls")),
     path("copying/", include("carriers.copying.urls")),
     path("destruction/", include("carriers.destruction.urls")),
+    path("storage/", include("carriers.storage.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
     path("alerts/", include("alerts.urls")),

@@ -8,5 +8,6 @@ class StorageConfig(AppConfig):
     verbose_name = _("Keeping and storage")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers retention_overdue and inventory_overdue)
-        from . import services  # noqa: F401  (registers the temporary_retention outcome handler)
+        # the scheduled checks (retention_overdue, inventory_overdue) and the approval hooks
+        # (OUTCOME_HANDLERS, SIGNED_TERMS) for temporary retentions
+        from . import checks, services  # noqa: F401

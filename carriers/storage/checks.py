@@ -6,7 +6,15 @@ function is one set-based query."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import BigIntegerField, DateField, F, OuterRef, PositiveSmallIntegerField, Subquery, Value
+from django.db.models import (
+    BigIntegerField,
+    DateField,
+    F,
+    OuterRef,
+    PositiveSmallIntegerField,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 

@@ -12,7 +12,15 @@ from common import access
 from personnel import roles
 from personnel.models import Person, Unit
 
-from .models import Archive, ContainerAccess, Filing, Inventory, InventoryLine, StorageEntry, TemporaryRetention
+from .models import (
+    Archive,
+    ContainerAccess,
+    Filing,
+    Inventory,
+    InventoryLine,
+    StorageEntry,
+    TemporaryRetention,
+)
 
 
 def _pk(pk) -> int:

@@ -46,7 +46,6 @@ from .models import (
 )
 
 
-
 def setting(name: str, default: int) -> int:
     return int(settings.REGISTRY.get(name, default))
 

@@ -5,7 +5,12 @@ from rest_framework import serializers
 
 from carriers.api.serializers import PersonRefSerializer
 from carriers.models import Carrier, Container
-from common.api.serializers import CleanCharField, LevelField, StrictSerializer, VisiblePrimaryKeyField
+from common.api.serializers import (
+    CleanCharField,
+    LevelField,
+    StrictSerializer,
+    VisiblePrimaryKeyField,
+)
 from personnel.models import Unit
 
 from ..models import Archive, ContainerAccess, Filing, Inventory, InventoryLine, TemporaryRetention

@@ -1,0 +1,265 @@
+"""HTML pages of the storage stage: containers (their carriers and access log), temporary
+retentions, archives and filings, inventory checks (a scan page for a barcode scanner and a
+closing page with two signatures). The same services and selectors as the API."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common import access
+from common.errors import DomainError, Refused
+from common.views import render_domain_error
+from personnel import roles
+
+from . import selectors, services
+from .forms import (
+    AcceptFilingForm,
+    AccessForm,
+    ArchiveForm,
+    CloseForm,
+    FilingForm,
+    InventoryForm,
+    RetentionForm,
+    ScanForm,
+    StoreForm,
+    container_choice,
+)
+from .models import Filing, Inventory
+
+
+def _require(check, user):
+    try:
+        return check(user)
+    except Refused as exc:
+        raise PermissionDenied(str(exc.message)) from None
+
+
+def _office(user) -> bool:
+    return access.has_role(user, roles.SECRECY_OFFICE)
+
+
+# --- containers ---------------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    user = request.user
+    return render(request, "storage/index.html", {
+        "containers": selectors.container_list(user=user),
+        "is_office": _office(user),
+    })
+
+
+def _container_context(request, container, *, access_form=None, store_form=None):
+    user = request.user
+    return {
+        "container": container,
+        "carriers": selectors.container_carriers(user=user, container=container),
+        "log": selectors.access_log(user=user, container=container)[:200],
+        "access_form": access_form or AccessForm(prefix="access"),
+        "store_form": store_form or StoreForm(user=user, prefix="store"),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def container_detail(request, pk):
+    container = selectors.container_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        return render(request, "storage/container.html", _container_context(request, container))
+    which = request.POST.get("which")
+    if which == "store":
+        form = StoreForm(request.POST, user=request.user, prefix="store")
+        context = _container_context(request, container, store_form=form)
+        if not form.is_valid():
+            return render(request, "storage/container.html", context, status=400)
+        try:
+            services.store_carrier(actor=request.user, carrier_id=form.cleaned_data["carrier"].pk,
+                                   container=container, note=form.cleaned_data["note"])
+        except DomainError as exc:
+            return render_domain_error(request, "storage/container.html", context, exc, form)
+    else:
+        form = AccessForm(request.POST, prefix="access")
+        context = _container_context(request, container, access_form=form)
+        if not form.is_valid():
+            return render(request, "storage/container.html", context, status=400)
+        try:
+            services.log_container_access(actor=request.user, container_id=container.pk, **form.cleaned_data)
+        except DomainError as exc:
+            return render_domain_error(request, "storage/container.html", context, exc, form)
+    return redirect("storage:container", pk=container.pk)
+
+
+# --- retentions ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retentions(request):
+    user = request.user
+    form = RetentionForm(request.POST if request.method == "POST" else None, user=user)
+    context = {"retentions": selectors.visible_retentions(user=user)[:200], "form": form}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "storage/retentions.html", context, status=400)
+        data = form.cleaned_data
+        try:
+            services.request_retention(actor=user, carrier_id=data["carrier"].pk, reason=data["reason"],
+                                       ends_on=data["ends_on"])
+        except DomainError as exc:
+            return render_domain_error(request, "storage/retentions.html", context, exc, form)
+        return redirect("storage:retentions")
+    return render(request, "storage/retentions.html", context)
+
+
+@login_required
+@require_POST
+def retention_start(request, pk):
+    retention = selectors.retention_get(user=request.user, pk=pk)
+    try:
+        services.start_retention(actor=request.user, retention_id=retention.pk)
+    except DomainError as exc:
+        context = {"retentions": selectors.visible_retentions(user=request.user)[:200],
+                   "form": RetentionForm(user=request.user)}
+        return render_domain_error(request, "storage/retentions.html", context, exc)
+    return redirect("storage:retentions")
+
+
+# --- archives and filings ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filings(request):
+    user = request.user
+    which = request.POST.get("which") if request.method == "POST" else None
+    filing_form = FilingForm(request.POST if which == "filing" else None, user=user, prefix="filing")
+    archive_form = ArchiveForm(request.POST if which == "archive" else None, user=user,
+                               prefix="archive") if _office(user) else None
+    context = {"filings": selectors.visible_filings(user=user)[:200], "archives": selectors.visible_archives(user=user),
+               "filing_form": filing_form, "archive_form": archive_form}
+    if request.method == "POST":
+        if which == "archive":
+            _require(services.check_may_manage_archives, user)
+            form = archive_form
+        else:
+            form = filing_form
+        if not form.is_valid():
+            return render(request, "storage/filings.html", context, status=400)
+        try:
+            if which == "archive":
+                services.create_archive(actor=user, **form.cleaned_data)
+            else:
+                filing = services.file_to_archives(actor=user, **form.service_arguments())
+                return redirect("storage:filing", pk=filing.pk)
+        except DomainError as exc:
+            return render_domain_error(request, "storage/filings.html", context, exc, form)
+        return redirect("storage:filings")
+    return render(request, "storage/filings.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def filing_detail(request, pk):
+    filing = selectors.filing_get(user=request.user, pk=pk)
+    may_accept = filing.status == Filing.Status.PENDING and filing.handover.taker_id == request.user.pk
+    form = AcceptFilingForm(request.POST or None) if may_accept else None
+    context = {"filing": filing, "form": form}
+    if request.method == "POST":
+        if form is None:
+            return redirect("storage:filing", pk=filing.pk)
+        if not form.is_valid():
+            return render(request, "storage/filing.html", context, status=400)
+        try:
+            services.accept_filing(actor=request.user, filing_id=filing.pk, **form.cleaned_data)
+        except DomainError as exc:
+            return render_domain_error(request, "storage/filing.html", context, exc, form)
+        return redirect("storage:filing", pk=filing.pk)
+    return render(request, "storage/filing.html", context)
+
+
+# --- inventories --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inventories(request):
+    user = request.user
+    office = _office(user)
+    form = InventoryForm(request.POST if request.method == "POST" else None, user=user) if office else None
+    context = {"inventories": selectors.visible_inventories(user=user)[:200], "form": form}
+    if request.method == "POST":
+        _require(services.check_may_run_inventories, user)
+        if not form.is_valid():
+            return render(request, "storage/inventories.html", context, status=400)
+        try:
+            inventory = services.open_inventory(actor=user, **form.cleaned_data)
+        except DomainError as exc:
+            return render_domain_error(request, "storage/inventories.html", context, exc, form)
+        return redirect("storage:inventory", pk=inventory.pk)
+    return render(request, "storage/inventories.html", context)
+
+
+def _inventory_context(request, inventory, *, form=None, last=None):
+    return {
+        "inventory": inventory,
+        "lines": selectors.inventory_lines(inventory=inventory),
+        "incidents": selectors.inventory_incidents(user=request.user, inventory=inventory),
+        "form": form,
+        "last": last,
+        "may_run": inventory.status == Inventory.Status.OPEN and _office(request.user),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inventory_detail(request, pk):
+    """The run page: an autofocused input for the scanner (number + Enter), each scan confirmed at
+    once (POST, then back here with the container kept), the list updated."""
+    user = request.user
+    inventory = selectors.inventory_get(user=user, pk=pk)
+    sticky = container_choice(user, request.GET.get("container")) or inventory.container
+    if request.method == "GET":
+        form = ScanForm(user=user, initial={"container": sticky}) if _office(user) else None
+        last = None
+        if request.GET.get("last"):
+            last = selectors.inventory_lines(inventory=inventory).filter(registry_number=request.GET["last"]).first()
+        return render(request, "storage/inventory.html", _inventory_context(request, inventory, form=form, last=last))
+    _require(services.check_may_run_inventories, user)
+    form = ScanForm(request.POST, user=user)
+    context = _inventory_context(request, inventory, form=form)
+    if not form.is_valid():
+        return render(request, "storage/inventory.html", context, status=400)
+    container = form.cleaned_data["container"]
+    try:
+        line, _recorded = services.confirm_seen(actor=user, inventory_id=inventory.pk,
+                                                registry_number=form.cleaned_data["registry_number"],
+                                                container=container)
+    except DomainError as exc:
+        return render_domain_error(request, "storage/inventory.html", context, exc, form)
+    query = f"?last={line.registry_number}" + (f"&container={container.pk}" if container else "")
+    return redirect(reverse("storage:inventory", args=[inventory.pk]) + query)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inventory_close(request, pk):
+    user = request.user
+    inventory = selectors.inventory_get(user=user, pk=pk)
+    if inventory.status != Inventory.Status.OPEN:
+        return redirect("storage:inventory", pk=inventory.pk)
+    _require(services.check_may_run_inventories, user)
+    form = CloseForm(request.POST if request.method == "POST" else None, user=user)
+    context = {"inventory": inventory, "form": form,
+               "pending": selectors.inventory_lines(inventory=inventory).filter(outcome="pending")}
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "storage/inventory_close.html", context, status=400)
+        try:
+            services.close_inventory(actor=user, inventory_id=inventory.pk, **form.service_arguments())
+        except DomainError as exc:
+            return render_domain_error(request, "storage/inventory_close.html", context, exc, form)
+        return redirect("storage:inventory", pk=inventory.pk)
+    return render(request, "storage/inventory_close.html", context)
