@@ -279,9 +279,10 @@ def due_loans(*, today: date, now: datetime):
     lender) after their due date."""
     qs = Loan.objects.filter(status__in=[Loan.Status.ON_LOAN, Loan.Status.RETURNING], due_on__lt=today)
     return qs.values(
+        "due_on",
         target_id=F("pk"),
         target_label=Concat(F("carrier__registry_number"), Value(" · "), F("borrower__username")),
-        alert_unit=F("unit"), alert_level=F("level"), due_on=F("due_on"), alert_responsible=F("borrower"),
+        alert_unit=F("unit"), alert_level=F("level"), alert_responsible=F("borrower"),
     )
 
 

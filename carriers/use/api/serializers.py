@@ -142,7 +142,7 @@ class CirculationSerializer(serializers.ModelSerializer):
 
 class CirculationCreateSerializer(StrictSerializer):
     carrier = VisiblePrimaryKeyField(model=Carrier)
-    readers = VisiblePrimaryKeyField(model=get_user_model(), many=True, allow_empty=False, max_length=200,
+    readers = VisiblePrimaryKeyField(model=get_user_model(), many=True, allow_empty=False,
                                      help_text=_("The readers, in the order it goes round."))
     note = CleanCharField(max_length=300, required=False, allow_blank=True, default="")
 
