@@ -41,6 +41,7 @@ from carriers.use.api.views import (
 )
 from common.api.auth import TokenView
 from incidents.api.views import IncidentViewSet
+from meetings.api.views import MeetingVenueViewSet, MeetingViewSet
 from personnel.api.views import PersonViewSet, UnitViewSet
 from registers.api.views import RegisterExportView
 
@@ -70,6 +71,8 @@ router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-p
 router.register("publication-reviews", PublicationReviewViewSet, basename="publication-review")
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("meeting-venues", MeetingVenueViewSet, basename="meeting-venue")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("storage-entries", StorageEntryViewSet, basename="storage-entry")
 router.register("retentions", RetentionViewSet, basename="retention")

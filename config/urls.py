@@ -17,6 +17,7 @@ urlpatterns = [
     path("storage/", include("carriers.storage.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
+    path("meetings/", include("meetings.urls")),
     path("alerts/", include("alerts.urls")),
     path("incidents/", include("incidents.urls")),
     path("registers/", include("registers.urls")),

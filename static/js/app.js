@@ -9,3 +9,28 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   }
 });
+
+// A confidential meeting's distribution-and-return board: while the meeting runs, fetch the
+// server-rendered board (same origin, JSON) every few seconds and put it in place when it changed.
+document.addEventListener("DOMContentLoaded", () => {
+  const board = document.querySelector("#board[data-poll-url]");
+  if (!board || board.dataset.status === "closed") return;
+  const refresh = async () => {
+    try {
+      const response = await fetch(board.dataset.pollUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (response.ok) {
+        const data = await response.json();
+        if (data.html !== board.dataset.lastHtml) {
+          board.innerHTML = data.html;
+          board.dataset.lastHtml = data.html;
+        }
+        board.dataset.refreshed = String(Number(board.dataset.refreshed || 0) + 1);
+        if (data.status === "closed") return;
+      }
+    } catch (error) {
+      // the server was unreachable for a moment: try again at the next tick
+    }
+    setTimeout(refresh, 4000);
+  };
+  setTimeout(refresh, 4000);
+});
