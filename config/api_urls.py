@@ -11,6 +11,7 @@ from approvals.api.views import (
 from audit.api.views import AuditEventViewSet, AuditVerifyView
 from carriers.api.views import CarrierViewSet, ContainerViewSet, HandoverViewSet
 from carriers.carrying.api.views import CarryOutRequestViewSet
+from carriers.declassification.api.views import DeclassificationReviewViewSet
 from carriers.copying.api.views import (
     CopyLicenceViewSet,
     CopyRequestViewSet,
@@ -65,6 +66,7 @@ router.register("copy-licences", CopyLicenceViewSet, basename="copy-licence")
 router.register("copy-requests", CopyRequestViewSet, basename="copy-request")
 router.register("derivations", DerivationViewSet, basename="derivation")
 router.register("carry-out-requests", CarryOutRequestViewSet, basename="carry-out-request")
+router.register("declassification-reviews", DeclassificationReviewViewSet, basename="declassification-review")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("approvals", ApprovalRequestViewSet, basename="approval")
 router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-policy")

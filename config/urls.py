@@ -12,6 +12,8 @@ urlpatterns = [
     path("carriers/", include("carriers.urls")),
     path("dispatches/", include("carriers.transmission.urls")),
     path("production/", include("carriers.production.urls")),
+    path("carrying/", include("carriers.carrying.urls")),
+    path("declassification/", include("carriers.declassification.urls")),
     path("copying/", include("carriers.copying.urls")),
     path("destruction/", include("carriers.destruction.urls")),
     path("storage/", include("carriers.storage.urls")),

@@ -5,7 +5,12 @@ from rest_framework import serializers
 
 from carriers.api.serializers import PersonRefSerializer, UnitRefSerializer
 from carriers.models import Carrier, Container
-from common.api.serializers import CleanCharField, LevelField, StrictSerializer, VisiblePrimaryKeyField
+from common.api.serializers import (
+    CleanCharField,
+    LevelField,
+    StrictSerializer,
+    VisiblePrimaryKeyField,
+)
 
 from .. import selectors
 from ..models import CarryOutRequest, Scope
