@@ -44,7 +44,7 @@ from common.api.auth import TokenView
 from incidents.api.views import IncidentViewSet
 from meetings.api.views import MeetingVenueViewSet, MeetingViewSet
 from personnel.api.views import PersonViewSet, UnitViewSet
-from registers.api.views import RegisterExportView
+from registers.api.views import RegisterExportView, RegisterExportViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("units", UnitViewSet, basename="unit")
@@ -73,6 +73,7 @@ router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-p
 router.register("publication-reviews", PublicationReviewViewSet, basename="publication-review")
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("register-exports", RegisterExportViewSet, basename="register-export")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("meeting-venues", MeetingVenueViewSet, basename="meeting-venue")
 router.register("incidents", IncidentViewSet, basename="incident")

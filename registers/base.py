@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.errors import ValidationFailed
+from common.levels import LEVEL_BY_CODE, Level
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -60,6 +61,7 @@ class Extract:
     period: tuple[date | None, date | None]
     unit: object = None  # the unit filtered on, if any
     level: int | None = None  # the register's own classification: the highest level among its rows
+    described: list | None = None  # the filters as (label, value) for the PDF; default: describe_filters
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Register:
     columns: tuple[Column, ...]
     draw: Callable  # (user, params) -> Extract; raises ValidationFailed on bad filters
     filter_names: tuple[str, ...] = field(default=("date_from", "date_to"))
+    fields: Callable | None = None  # () -> {name: form field}: the register's own filters (for the page)
 
     def title(self, language: str) -> str:
         return self.title_zh if language == "zh-hans" else self.title_en
@@ -110,4 +113,83 @@ def signature_text(signature) -> str:
 def signatures_text(signatures) -> str:
     """Several signatures in one cell, one per line, oldest first."""
     return "\n".join(signature_text(s) for s in sorted(signatures, key=lambda s: (s.signed_at, s.pk or 0)))
+
+
+# --- filters: one small form per register, built from these fields -------------------------------------
+
+MAX_ID = 2**63 - 1
+
+
+def id_field(label) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=1, max_value=MAX_ID)
+
+
+def level_field() -> forms.ChoiceField:
+    """The glossary codes (TOP_SECRET, SECRET, CONFIDENTIAL) or the stored numbers (3, 2, 1)."""
+    choices = [(code, Level(value).label) for code, value in LEVEL_BY_CODE.items()]
+    choices += [(str(value), label) for value, label in Level.choices]
+    return forms.ChoiceField(label=_("Classification level"), required=False, choices=[("", "—"), *choices])
+
+
+def choice_field(label, choices) -> forms.ChoiceField:
+    return forms.ChoiceField(label=label, required=False, choices=[("", "—"), *choices])
+
+
+def level_value(value) -> int | None:
+    if value in (None, ""):
+        return None
+    return LEVEL_BY_CODE.get(value) or int(value)
+
+
+@dataclass
+class Filters:
+    """A register's cleaned filters: the values, the period, and how they read in the PDF."""
+
+    data: dict
+    period: tuple
+    applied: dict  # non-empty filters as strings (shown in the audit event)
+    described: list  # [(label, value)] for the PDF header, lazily translated
+
+    def bounds(self):
+        return period_bounds(self.data)
+
+
+def clean_filters(params, fields: dict) -> Filters:
+    """Clean params with the period fields plus the register's own fields; 400 on any bad value."""
+    from personnel.models import Unit
+
+    form_class = type("RegisterFilters", (PeriodForm,), dict(fields))
+    names = [*fields, "date_from", "date_to"]
+    form = form_class({name: params.get(name, "") or "" for name in names})
+    if not form.is_valid():
+        raise ValidationFailed({key: list(value) for key, value in form.errors.items()})
+    data = form.cleaned_data
+    applied, described = {}, []
+    ids = [data[name] for name in ("unit", "department") if data.get(name)]
+    units = {unit.pk: unit for unit in Unit.objects.filter(pk__in=ids)} if ids else {}
+    for name, form_field in form.fields.items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        if name in ("date_from", "date_to"):
+            applied[name] = value.isoformat()
+            continue
+        applied[name] = str(value)
+        if isinstance(form_field, forms.ChoiceField):
+            text = dict(form_field.choices).get(value, value)
+        elif name in ("unit", "department"):
+            text = units.get(value) or value
+        else:
+            text = value
+        described.append((form_field.label, text))
+    return Filters(data, (data.get("date_from"), data.get("date_to")), applied, described)
+
+
+def in_period(queryset, field: str, filters: Filters):
+    start, end = filters.bounds()
+    if start:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{field}__lt": end})
+    return queryset
 

@@ -1,11 +1,13 @@
 """The registers, each defined once: title, columns, rows (a selector through the access gate)."""
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
+from carriers.models import Carrier, Status
 from common.templatetags.registry import ACTION_LABELS
 
 from . import selectors
-from .base import Column, Register
+from .base import Column, Register, choice_field, id_field, level_field
 from .registry import RegisterRegistry
 
 
@@ -27,6 +29,13 @@ def _container(carrier) -> str:
     return f"{container.code} {container.name_zh if _zh() else container.name_en}"
 
 
+def _ledger_fields():
+    return {
+        "unit": id_field(_("Unit")), "level": level_field(), "status": choice_field(_("Status"), Status.choices),
+        "kind": choice_field(_("Kind"), Carrier.Kind.choices),
+    }
+
+
 CARRIER_LEDGER = Register(
     name="carrier-ledger",
     title_zh="涉密载体台账",
@@ -43,6 +52,7 @@ CARRIER_LEDGER = Register(
         Column("登记时间", "Registered at", lambda c: c.registered_at, "13%"),
     ),
     draw=selectors.ledger_extract,
+    fields=_ledger_fields,
     filter_names=(*selectors.LEDGER_FILTERS, "date_from", "date_to"),
 )
 

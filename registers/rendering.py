@@ -1,11 +1,30 @@
 """PDF (WeasyPrint) and CSV output of a register. The PDF loads nothing but the local CJK font: the
 URL fetcher refuses every URL that is not a file under an allowed directory, and any refused fetch
-stops the rendering instead of being skipped silently."""
+stops the rendering instead of being skipped silently.
+
+Long registers are rendered in chunks (render_register_pdf): the rows are cut into chunks of
+REGISTRY["REGISTER_CHUNK_ROWS"], each chunk is laid out by one of REGISTRY["REGISTER_RENDER_WORKERS"]
+worker processes (python -m registers.chunk_worker; each holds one chunk's layout at a time, so
+memory is bounded by the chunk size, not by the register's length), and the chunk PDFs are joined
+with pypdf. Page numbers: a chunk does not know on which page it starts, so chunks are rendered
+without "page X of Y" (every other part of the page box -- marking, header, chain head -- is the
+same on every page and is rendered by the chunk itself); once every chunk is done and the total is
+known, one light document of exactly that many pages holding only "page X of Y" in the same page
+box is rendered, and each of its pages is laid over the matching joined page as a form XObject
+(no content stream is parsed, so stamping 700 pages takes a fraction of a second). Every chunk
+starts on a new page; the first carries the facts block, the last the end-of-register line."""
 
 import csv
 import io
+import json
+import queue
 import shutil
 import subprocess
+import sys
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -68,10 +87,217 @@ class LocalOnlyFetcher(URLFetcher):
 
 
 def render_pdf(context: dict) -> bytes:
+    """One document, laid out in this process: small registers, and the naive baseline."""
     font = cjk_font_file()
     html = render_to_string("registers/pdf.html", {**context, "font_url": font.as_uri(), "font_family": CJK_FAMILY})
     fetcher = LocalOnlyFetcher([font.parent])
     return HTML(string=html, base_url=font.parent.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+
+
+class RenderFailed(RuntimeError):
+    """A chunk could not be rendered (the worker's reason is the message)."""
+
+
+def render_register_pdf(
+    context: dict, rows: list, out_path: Path, *, chunk_rows: int | None = None, workers: int | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> int:
+    """Write the register's PDF to out_path and return its number of pages (0 when unknown: a
+    register of at most one chunk is rendered in this process as one document). progress(f) is
+    called in this thread with the fraction done, 0..1."""
+    chunk_rows = max(1, chunk_rows or settings.REGISTRY["REGISTER_CHUNK_ROWS"])
+    workers = max(1, workers or settings.REGISTRY["REGISTER_RENDER_WORKERS"])
+    report = progress or (lambda fraction: None)
+    out_path = Path(out_path)
+    if len(rows) <= chunk_rows:
+        out_path.write_bytes(render_pdf({**context, "rows": rows, "row_count": len(rows)}))
+        report(1.0)
+        return 0
+    font = cjk_font_file()
+    common = {**context, "font_url": font.as_uri(), "font_family": CJK_FAMILY, "row_count": len(rows),
+              "page_stamped": True}
+    chunks = [rows[start:start + chunk_rows] for start in range(0, len(rows), chunk_rows)]
+    with tempfile.TemporaryDirectory(prefix="register-", dir=out_path.parent) as scratch:
+        scratch = Path(scratch)
+        jobs = []
+        for index, chunk in enumerate(chunks):
+            html_path = scratch / f"chunk-{index:05d}.html"
+            html_path.write_text(
+                render_to_string("registers/pdf.html", {**common, "rows": chunk, "not_first": index > 0,
+                                                        "not_last": index < len(chunks) - 1}),
+                encoding="utf-8",
+            )
+            jobs.append(_job(html_path, scratch / f"chunk-{index:05d}.pdf", font))
+        steps = len(jobs) + 2  # the chunks, the page numbers, the join
+        with WorkerPool(min(workers, len(jobs)), scratch) as pool:
+            pages = pool.run(jobs, lambda done: report(done / steps))
+            total = sum(pages)
+            numbers_html = scratch / "pages.html"
+            numbers_html.write_text(
+                render_to_string("registers/pdf_pages.html", {"lang": context.get("lang"), "pages": range(total),
+                                                              "font_url": font.as_uri(), "font_family": CJK_FAMILY}),
+                encoding="utf-8",
+            )
+            numbers_job = _job(numbers_html, scratch / "pages.pdf", font)
+            (stamped,) = pool.run([numbers_job], lambda done: None)
+        if stamped != total:
+            raise RenderFailed(f"page numbers for {stamped} pages, register has {total}")
+        report((steps - 1) / steps)
+        join_and_stamp([Path(job["pdf"]) for job in jobs], Path(numbers_job["pdf"]), out_path,
+                       title=str(context.get("title", "")))
+    report(1.0)
+    return total
+
+
+def _job(html_path: Path, pdf_path: Path, font: Path) -> dict:
+    return {"html": str(html_path), "pdf": str(pdf_path), "base_url": font.parent.as_uri() + "/",
+            "allowed": [str(font.parent)]}
+
+
+class WorkerPool:
+    """N rendering subprocesses (registers.chunk_worker), fed one job at a time each."""
+
+    def __init__(self, size: int, log_dir: Path):
+        self.procs, self.logs = [], []
+        root = Path(settings.BASE_DIR)
+        for number in range(max(1, size)):
+            log = open(Path(log_dir) / f"worker-{number}.log", "w+")  # noqa: SIM115 (closed in close())
+            self.logs.append(log)
+            self.procs.append(subprocess.Popen(
+                [sys.executable, "-m", "registers.chunk_worker"], cwd=root, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=log, text=True, encoding="utf-8",
+            ))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self) -> None:
+        for proc in self.procs:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for log in self.logs:
+            log.close()
+
+    def _log_tail(self) -> str:
+        tails = []
+        for log in self.logs:
+            log.flush()
+            log.seek(0)
+            text = log.read().strip()
+            if text:
+                tails.append(text[-500:])
+        return "\n".join(tails)
+
+    def run(self, jobs: list[dict], on_done: Callable[[int], None]) -> list[int]:
+        """Render every job; the pages of each, in job order. The first failure stops the rest
+        and is raised as RenderFailed."""
+        pending = deque(enumerate(jobs))
+        lock = threading.Lock()
+        answers: queue.Queue = queue.Queue()
+        pages: list[int | None] = [None] * len(jobs)
+
+        def serve(proc):
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    index, job = pending.popleft()
+                try:
+                    proc.stdin.write(json.dumps(job) + "\n")
+                    proc.stdin.flush()
+                    line = proc.stdout.readline()
+                except OSError as exc:
+                    line = json.dumps({"ok": False, "error": f"rendering worker unreachable: {exc}"})
+                if not line:
+                    line = json.dumps({"ok": False, "error": f"rendering worker exited ({proc.poll()})"})
+                answers.put((index, json.loads(line)))
+                if not line or '"ok": false' in line:
+                    return
+
+        threads = [threading.Thread(target=serve, args=(proc,), daemon=True) for proc in self.procs]
+        for thread in threads:
+            thread.start()
+        errors, done = [], 0
+        while any(thread.is_alive() for thread in threads) or not answers.empty():
+            try:
+                index, answer = answers.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if not answer.get("ok"):
+                errors.append(answer.get("error") or "unknown error")
+                with lock:
+                    pending.clear()
+                continue
+            pages[index] = int(answer["pages"])
+            done += 1
+            on_done(done)
+        if errors:
+            tail = self._log_tail()
+            raise RenderFailed(errors[0] + (f" ({tail})" if tail else ""))
+        if any(count is None for count in pages):
+            raise RenderFailed("a chunk was not rendered")
+        return pages
+
+
+def join_and_stamp(chunk_paths: list[Path], numbers_path: Path, out_path: Path, *, title: str = "") -> None:
+    """Join the chunk PDFs in order and lay page i of numbers_path over page i of the result."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for path in chunk_paths:
+        writer.append(str(path), import_outline=False)
+    numbers = PdfReader(str(numbers_path))
+    if len(numbers.pages) != len(writer.pages):
+        raise RenderFailed(f"{len(numbers.pages)} page numbers for {len(writer.pages)} pages")
+    for number, (page, stamp) in enumerate(zip(writer.pages, numbers.pages, strict=True), start=1):
+        _overlay(writer, page, stamp, f"/PageNumber{number}")
+    if title:
+        writer.add_metadata({"/Title": title})
+    with open(out_path, "wb") as out:
+        writer.write(out)
+
+
+def _stream(data: bytes):
+    from pypdf.generic import DecodedStreamObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _overlay(writer, page, stamp, name: str) -> None:
+    """Draw stamp (a page of another PDF) over page, as a form XObject with its own resources."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    form = _stream(stamp.get_contents().get_data() if stamp.get_contents() is not None else b"")
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(stamp.mediabox),
+        NameObject("/Resources"): stamp["/Resources"].get_object().clone(writer),
+    })
+    form_ref = writer._add_object(form)
+    resources = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
+    xobjects = DictionaryObject(resources["/XObject"].get_object()) if "/XObject" in resources else DictionaryObject()
+    xobjects[NameObject(name)] = form_ref
+    resources[NameObject("/XObject")] = xobjects
+    page[NameObject("/Resources")] = resources
+    contents = page["/Contents"].get_object() if "/Contents" in page else ArrayObject()
+    parts = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
+    before = writer._add_object(_stream(b"q\n"))
+    after = writer._add_object(_stream(f"\nQ\nq {name} Do Q\n".encode("ascii")))
+    page[NameObject("/Contents")] = ArrayObject([before, *parts, after])
 
 
 def render_csv(headers: list[str], rows: list[list[str]]) -> bytes:

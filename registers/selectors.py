@@ -96,3 +96,41 @@ def units_for_filter(*, user):
     if person is None:
         return Unit.objects.none()
     return Unit.objects.filter(pk=person.unit_id)
+
+
+def export_get(*, user, export_id):
+    """One export job of this user (anyone else's is as missing as a job that does not exist)."""
+    from .models import RegisterExport
+
+    if not str(export_id).isdigit() or int(export_id) > 2**63 - 1:
+        return None
+    return access.restrict(RegisterExport.objects.filter(pk=int(export_id)), user).first()
+
+
+def exports_of(*, user, limit: int = 20):
+    """This user's latest exports."""
+    from .models import RegisterExport
+
+    return access.restrict(RegisterExport.objects.all(), user).order_by("-created_at", "-pk")[:limit]
+
+
+def verification_get(*, user, verification_id):
+    from .models import ChainVerification
+
+    if not str(verification_id).isdigit() or int(verification_id) > 2**63 - 1:
+        return None
+    return access.restrict(ChainVerification.objects.filter(pk=int(verification_id)), user).first()
+
+
+def latest_verifications(*, user, limit: int = 5):
+    from .models import ChainVerification
+
+    return access.restrict(ChainVerification.objects.select_related("requester"), user).order_by("-created_at")[:limit]
+
+
+def departments_for_filter(*, user):
+    """The departments of the reader's unit."""
+    person = access.person_of(user)
+    if person is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(parent_id=person.unit_id).order_by("code")

@@ -153,6 +153,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.tasks.sync_approval_grants",
         "schedule": timedelta(hours=env_int("APPROVAL_CHECK_INTERVAL_HOURS", 1)),
     },
+    # registers: delete the files of background exports kept past REGISTER_EXPORT_KEEP_HOURS
+    "purge-expired-register-exports": {
+        "task": "registers.tasks.purge_expired_exports",
+        "schedule": timedelta(minutes=env_int("REGISTER_PURGE_INTERVAL_MINUTES", 60)),
+    },
 }
 
 # --- auth -------------------------------------------------------------------------------------
@@ -260,6 +265,13 @@ REGISTRY = {
     "SECRECY_EXPIRY_WINDOW_DAYS": env_int("SECRECY_EXPIRY_WINDOW_DAYS", 90),
     "APPROVAL_STEP_MAX_DAYS": env_int("APPROVAL_STEP_MAX_DAYS", 3),
     "DISPATCH_MAX_DAYS": env_int("DISPATCH_MAX_DAYS", 7),
+    # registers: rows per chunk and worker processes of a long PDF; registers up to SYNC_MAX_ROWS
+    # rows may still be downloaded at once; background exports are kept this many hours, in this directory
+    "REGISTER_CHUNK_ROWS": env_int("REGISTER_CHUNK_ROWS", 500),
+    "REGISTER_RENDER_WORKERS": env_int("REGISTER_RENDER_WORKERS", 2),
+    "REGISTER_SYNC_MAX_ROWS": env_int("REGISTER_SYNC_MAX_ROWS", 2000),
+    "REGISTER_EXPORT_KEEP_HOURS": env_int("REGISTER_EXPORT_KEEP_HOURS", 24),
+    "REGISTER_EXPORT_DIR": env_str("REGISTER_EXPORT_DIR", str(VAR_DIR / "register-exports")),
     # secrecy periods: a declassification condition recorded as met is to be reviewed within this many days
     "DECLASSIFICATION_REVIEW_DAYS": env_int("DECLASSIFICATION_REVIEW_DAYS", 30),
     # R7: more carriers than this in one destruction request are a batch, sent to a designated facility

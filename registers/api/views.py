@@ -1,13 +1,27 @@
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
+from django.urls import reverse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.api.views import AuditAccess
+from common.api.permissions import GateFilterBackend
+from common.api.serializers import StrictSerializer
 
 from .. import services
+from ..definitions import REGISTERS
+from ..models import JobStatus, RegisterExport
 
 
 class JSONForErrors(DefaultContentNegotiation):
@@ -56,3 +70,82 @@ class RegisterExportView(APIView):
         response = HttpResponse(result.content, content_type=result.content_type)
         response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
         return response
+
+
+# --- background exports ------------------------------------------------------------------------------
+
+class RegisterExportSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RegisterExport
+        fields = ["id", "register", "format", "language", "filters", "status", "status_label", "progress", "rows",
+                  "pages", "level", "error", "attempts", "chain_head", "chain_count", "created_at", "started_at",
+                  "finished_at", "expires_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, job) -> str | None:
+        if job.status != JobStatus.DONE:
+            return None
+        return reverse("api:register-export-download", kwargs={"pk": job.pk})
+
+
+class RegisterExportCreateSerializer(StrictSerializer):
+    register = serializers.CharField(max_length=40, help_text="The register's name (GET /api/v1/register-exports/registers/).")
+    format = serializers.ChoiceField(choices=["pdf", "csv"], default="pdf")
+    lang = serializers.ChoiceField(choices=["zh-hans", "en"], default="zh-hans")
+    filters = serializers.DictField(
+        child=serializers.CharField(max_length=40, allow_blank=True), required=False, default=dict,
+        help_text="unit, department, level, status, kind, date_from, date_to (as the register takes them).",
+    )
+
+
+class RegisterExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Register exports in the background: POST to queue one (202), GET it for its status and
+    progress, GET download/ for the file (its requester only, while their clearance reaches the
+    register's level), POST retry/ when it failed. Each user sees only their own exports."""
+
+    serializer_class = RegisterExportSerializer
+    permission_classes = [AuditAccess]
+    filter_backends = [GateFilterBackend]
+    queryset = RegisterExport.objects.all()
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    @extend_schema(request=RegisterExportCreateSerializer, responses={202: RegisterExportSerializer})
+    def create(self, request):
+        data = RegisterExportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        job = services.request_export(actor=request.user, name=values["register"], params=values["filters"],
+                                      fmt=values["format"], language=values["lang"])
+        return Response(RegisterExportSerializer(job).data, status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": reverse("api:register-export-detail", kwargs={"pk": job.pk})})
+
+    @extend_schema(request=None, responses={202: RegisterExportSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        job = services.retry_export(actor=request.user, export_id=pk)
+        return Response(RegisterExportSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+                              (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY),
+                              403: OpenApiResponse(description="Clearance no longer reaches the register's level"),
+                              404: OpenApiResponse(description="No such export of yours"),
+                              409: OpenApiResponse(description="Not finished, failed or expired")})
+    @action(detail=True, methods=["get"], content_negotiation_class=JSONForErrors)
+    def download(self, request, pk=None):
+        result = services.download_export(actor=request.user, export_id=pk)
+        response = FileResponse(open(result.path, "rb"), content_type=result.content_type)  # noqa: SIM115
+        response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+        return response
+
+    @extend_schema(responses=inline_serializer("RegisterInfo", {
+        "name": serializers.CharField(), "title": serializers.CharField(), "filters": serializers.ListField()},
+        many=True))
+    @action(detail=False, methods=["get"])
+    def registers(self, request):
+        """The registers one may export, with the filters each takes."""
+        language = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+        return Response([{"name": r.name, "title": r.title(language), "filters": list(r.filter_names)}
+                         for r in REGISTERS.ordered()])
