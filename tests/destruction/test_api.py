@@ -10,7 +10,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from carriers.destruction.models import DestructionCertificate, DestructionFacility, DestructionRequest
+from carriers.destruction.models import (
+    DestructionCertificate,
+    DestructionFacility,
+    DestructionRequest,
+)
 from carriers.models import Carrier
 
 from .conftest import approve_all, submit
