@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("carriers/", include("carriers.urls")),
+    path("use/", include("carriers.use.urls")),
     path("dispatches/", include("carriers.transmission.urls")),
     path("production/", include("carriers.production.urls")),
     path("carrying/", include("carriers.carrying.urls")),

@@ -194,14 +194,15 @@ def my_carriers(*, user):
     )
 
 
-def borrowable_carriers(*, user):
-    """Carriers this user may see and ask to borrow: in custody, held by someone else."""
-    return (
-        carrier_selectors.visible_carriers(user=user)
-        .filter(status__in=[Carrier.Status.IN_CUSTODY, Carrier.Status.REGISTERED])
-        .exclude(holder_id=user.pk)
-        .order_by("registry_number")
+def borrowable_carriers(*, user, for_others: bool = False):
+    """Carriers this user may see and ask to borrow: in custody, held by someone else (for the
+    secrecy office asking for a borrower: also those it holds itself)."""
+    qs = carrier_selectors.visible_carriers(user=user).filter(
+        status__in=[Carrier.Status.IN_CUSTODY, Carrier.Status.REGISTERED]
     )
+    if not for_others:
+        qs = qs.exclude(holder_id=user.pk)
+    return qs.order_by("registry_number")
 
 
 def usable_carriers(*, user):
