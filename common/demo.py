@@ -135,6 +135,9 @@ def seed() -> dict:
                 carrier=carrier, to_status=status, actor=secretary, reason="demo data"
             )
     requests = seed_approvals(people) + seed_production(people, departments)
+    from meetings.demo import seed_meetings
+
+    requests += seed_meetings(people, departments, DEMO_PASSWORD)
     from carriers.destruction.demo import seed_destruction
 
     requests += seed_destruction(people, departments, DEMO_PASSWORD)
