@@ -67,6 +67,24 @@ ACTION_LABELS = {
     "destruction.courier_received": _("Batch received by the courier"),
     "destruction.certificate_recorded": _("Facility's destruction certificate recorded"),
     "register.exported": _("Register exported"),
+    # use (R3)
+    "use.place_created": _("Reading place registered"),
+    "use.place_changed": _("Reading place changed"),
+    "use.session_recorded": _("Reading session recorded (reader told the rules)"),
+    "use.session_ended": _("Reading session ended"),
+    "carrier.read": _("Read (reading session or circulation)"),
+    "use.circulation_started": _("Sent round for circulation"),
+    "use.circulation_signed": _("Circulation: reader signed and passed it on"),
+    "use.circulation_completed": _("Circulation completed (every reader signed)"),
+    "use.circulation_cancelled": _("Circulation cancelled"),
+    "use.loan_requested": _("Loan requested (credential checked)"),
+    "use.loan_lent": _("Lent (lender signed)"),
+    "use.loan_accepted": _("On loan (borrower counted and signed)"),
+    "use.loan_returned": _("Returned to the lender (borrower signed)"),
+    "use.loan_closed": _("Loan closed (lender counted and signed)"),
+    "use.loan_cancelled": _("Loan cancelled"),
+    "use.extension_requested": _("Loan extension requested"),
+    "use.extension_decided": _("Loan extension decided"),
 }
 
 

@@ -265,6 +265,10 @@ REGISTRY = {
     "SECRECY_EXPIRY_WINDOW_DAYS": env_int("SECRECY_EXPIRY_WINDOW_DAYS", 90),
     "APPROVAL_STEP_MAX_DAYS": env_int("APPROVAL_STEP_MAX_DAYS", 3),
     "DISPATCH_MAX_DAYS": env_int("DISPATCH_MAX_DAYS", 7),
+    # use (R3): a loan is due back after LOAN_DEFAULT_DAYS unless another date is given, at most
+    # LOAN_MAX_DAYS after it is asked for (an approved extension too)
+    "LOAN_DEFAULT_DAYS": env_int("LOAN_DEFAULT_DAYS", 14),
+    "LOAN_MAX_DAYS": env_int("LOAN_MAX_DAYS", 30),
     # registers: rows per chunk and worker processes of a long PDF; registers up to SYNC_MAX_ROWS
     # rows may still be downloaded at once; background exports are kept this many hours, in this directory
     "REGISTER_CHUNK_ROWS": env_int("REGISTER_CHUNK_ROWS", 500),
