@@ -134,7 +134,10 @@ def seed() -> dict:
             carrier = carrier_services.transition(
                 carrier=carrier, to_status=status, actor=secretary, reason="demo data"
             )
+    from personnel.demo import seed_personnel
+
     requests = seed_approvals(people) + seed_production(people, departments)
+    requests += seed_personnel(people, DEMO_PASSWORD)
     from meetings.demo import seed_meetings
 
     requests += seed_meetings(people, departments, DEMO_PASSWORD)

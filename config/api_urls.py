@@ -43,12 +43,14 @@ from carriers.use.api.views import (
 from common.api.auth import TokenView
 from incidents.api.views import IncidentViewSet
 from meetings.api.views import MeetingVenueViewSet, MeetingViewSet
-from personnel.api.views import PersonViewSet, UnitViewSet
+from personnel.api.views import DepartureViewSet, PersonViewSet, TravelRequestViewSet, UnitViewSet
 from registers.api.views import RegisterExportView, RegisterExportViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.register("units", UnitViewSet, basename="unit")
 router.register("people", PersonViewSet, basename="person")
+router.register("travel-requests", TravelRequestViewSet, basename="travel-request")
+router.register("departures", DepartureViewSet, basename="departure")
 router.register("containers", ContainerViewSet, basename="container")
 router.register("carriers", CarrierViewSet, basename="carrier")
 router.register("handovers", HandoverViewSet, basename="handover")

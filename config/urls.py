@@ -20,6 +20,7 @@ urlpatterns = [
     path("storage/", include("carriers.storage.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
+    path("personnel/", include("personnel.urls")),
     path("meetings/", include("meetings.urls")),
     path("alerts/", include("alerts.urls")),
     path("incidents/", include("incidents.urls")),

@@ -265,6 +265,18 @@ REGISTRY = {
     "SECRECY_EXPIRY_WINDOW_DAYS": env_int("SECRECY_EXPIRY_WINDOW_DAYS", 90),
     "APPROVAL_STEP_MAX_DAYS": env_int("APPROVAL_STEP_MAX_DAYS", 3),
     "DISPATCH_MAX_DAYS": env_int("DISPATCH_MAX_DAYS", 7),
+    # R12: disengagement period after leaving the post, in months (shortest, longest) by secrecy post
+    # (GLOSSARY: core 2-3 years, important 1-2 years, general 6-12 months); the longest is the default
+    "DISENGAGEMENT_MONTHS": {"core": (24, 36), "important": (12, 24), "general": (6, 12)},
+    # ... and its end is reported this many days ahead
+    "DISENGAGEMENT_ENDING_DAYS": env_int("DISENGAGEMENT_ENDING_DAYS", 30),
+    # R14: confidentiality training is due this many days after the last passed course; remind ahead
+    "TRAINING_INTERVAL_DAYS": env_int("TRAINING_INTERVAL_DAYS", 365),
+    "TRAINING_REMINDER_DAYS": env_int("TRAINING_REMINDER_DAYS", 30),
+    # R6: a temporary retention outside a container lasts at most this many days; a unit-wide
+    # inventory check is due this many days after the last one (GLOSSARY: at least once a year)
+    "RETENTION_MAX_DAYS": env_int("RETENTION_MAX_DAYS", 30),
+    "INVENTORY_INTERVAL_DAYS": env_int("INVENTORY_INTERVAL_DAYS", 365),
     # use (R3): a loan is due back after LOAN_DEFAULT_DAYS unless another date is given, at most
     # LOAN_MAX_DAYS after it is asked for (an approved extension too)
     "LOAN_DEFAULT_DAYS": env_int("LOAN_DEFAULT_DAYS", 14),
