@@ -100,6 +100,19 @@ ACTION_LABELS = {
     "use.loan_cancelled": _("Loan cancelled"),
     "use.extension_requested": _("Loan extension requested"),
     "use.extension_decided": _("Loan extension decided"),
+    "storage.stored": _("Put into a container"),
+    "retention.requested": _("Temporary retention requested"),
+    "retention.decided": _("Temporary retention decided"),
+    "retention.started": _("Taken out of its container (temporary retention)"),
+    "retention.ended": _("Temporary retention ended (back in a container)"),
+    "archive.created": _("Archives registered"),
+    "filing.started": _("Filed to the archives (filer counted and signed)"),
+    "filing.archived": _("Archived (archives keeper counted and signed)"),
+    "filing.cancelled": _("Filing taken back"),
+    "container.access_logged": _("Container access logged"),
+    "inventory.opened": _("Inventory check opened"),
+    "inventory.confirmed": _("Carrier seen in an inventory check"),
+    "inventory.closed": _("Inventory check closed (two signatures)"),
 }
 
 
