@@ -12,10 +12,18 @@ import pytest
 from common.demo import DEMO_PASSWORD
 from tests.browser.conftest import browser  # noqa: F401 (the shared Chromium fixture)
 from tests.browser.test_approval_flow import follow, session
-from tests.browser.test_register_flow import no_overflow, shot, switch_language
+from tests.browser.test_register_flow import shot, switch_language
 from tests.live import live_server, scratch_database
 
 pytestmark = pytest.mark.browser
+
+
+def no_overflow(page):
+    """Nothing of this page's own content sticks out sideways. (The shared navigation bar is
+    checked by the other browser tests.)"""
+    right = page.evaluate("Math.max(...Array.from(document.querySelectorAll('main *'))"
+                          ".map(e => e.getBoundingClientRect().right))")
+    assert right <= page.viewport_size["width"], f"the page's content reaches {right}px"
 
 
 @pytest.fixture(scope="module")
