@@ -32,8 +32,13 @@ def main() -> int:
             continue
         try:
             answer = {"ok": True, "pages": render_file(json.loads(line))}
-        except Exception as exc:  # reported to the parent, which fails the export with this reason
-            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: B036 - WeasyPrint's FatalURLFetchingError is a BaseException
+            reason = f"{type(exc).__name__}: {exc}"
+            if exc.__cause__ is not None:  # e.g. the fetcher's RefusedURL behind WeasyPrint's error
+                reason += f" ({type(exc.__cause__).__name__}: {exc.__cause__})"
+            answer = {"ok": False, "error": reason}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
     return 0
