@@ -144,6 +144,9 @@ def seed() -> dict:
     from carriers.destruction.demo import seed_destruction
 
     requests += seed_destruction(people, departments, DEMO_PASSWORD)
+    from carriers.storage.demo import seed_storage
+
+    requests += seed_storage(people, DEMO_PASSWORD)
     return {"unit": unit, "people": len(people), "containers": len(containers), "carriers": len(carriers),
             "requests": requests}
 
