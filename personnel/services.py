@@ -364,7 +364,7 @@ def submit_travel(*, actor, traveller: Person, kind: str, destination: str, depa
         audit.record(actor=actor, action="travel.requested", target=travel, details=travel_terms(travel))
         travel.approval = approvals.submit_request(
             actor=actor, kind=RequestKind.TRAVEL, variant=variant, level=level,
-            title=f"{traveller.full_name} · {travel.destination} · {departs_on}–{returns_on}",
+            title=f"{traveller.full_name} · {travel.destination}"[:270] + f" · {departs_on}–{returns_on}",
             purpose=travel.purpose, target=travel, valid_until=departs_on,
         )
         travel.save(update_fields=["approval"])

@@ -13,7 +13,15 @@ from approvals import services as approvals
 from approvals.models import ApprovalRequest, ApprovalRequestUserObjectPermission, Decision
 from audit.models import AuditEvent
 from personnel import roles
-from personnel.models import Departure, Inspection, PassportMovement, Person, Pledge, TrainingRecord, TravelRequest
+from personnel.models import (
+    Departure,
+    Inspection,
+    PassportMovement,
+    Person,
+    Pledge,
+    TrainingRecord,
+    TravelRequest,
+)
 from tests.factories import PASSWORD, PersonFactory
 
 
