@@ -144,6 +144,11 @@ def seed() -> dict:
     from carriers.destruction.demo import seed_destruction
 
     requests += seed_destruction(people, departments, DEMO_PASSWORD)
+    from carriers.carrying.demo import seed_carrying
+    from carriers.declassification.demo import seed_declassification
+
+    requests += seed_carrying(people, DEMO_PASSWORD)
+    requests += seed_declassification(people, DEMO_PASSWORD)
     from carriers.storage.demo import seed_storage
 
     requests += seed_storage(people, DEMO_PASSWORD)
