@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from common import access
+from common.templatetags.registry import ACTION_LABELS
 
 from .selectors import verify_chain, visible_events
 
@@ -16,13 +19,92 @@ def _require_audit_access(user):
 
 @login_required
 def event_list(request):
+    """The audit trail, newest first, filtered by actor, action, carrier and time range."""
+    from .api.views import AuditEventFilter
+
     _require_audit_access(request.user)
-    events = visible_events(user=request.user)
+    filterset = AuditEventFilter(request.GET or None, queryset=visible_events(user=request.user), request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        events, status = visible_events(user=request.user).none(), 400
+    else:
+        events, status = filterset.qs, 200
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    return render(request, "audit/events.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/events.html", {
+        "page": page, "filter": filterset, "query": query.urlencode(), "actors": _actors(request.user),
+        "actions": sorted(ACTION_LABELS.items(), key=lambda item: item[0]),
+    }, status=status)
+
+
+def _actors(user):
+    from common import access as gate
+    from personnel.models import Person
+
+    person = gate.person_of(user)
+    if person is None:
+        return []
+    return Person.objects.filter(unit_id=person.unit_id).select_related("user").order_by("full_name")
 
 
 @login_required
 def verify(request):
     _require_audit_access(request.user)
     return render(request, "audit/verify.html", {"report": verify_chain()})
+
+
+# --- the auditor's workspace: a carrier's history, a signature, verify the chain in the background ---
+
+
+@login_required
+def carrier_history(request, carrier_id):
+    from registers.workspace import carrier_history as history
+
+    _require_audit_access(request.user)
+    carrier, events = history(user=request.user, pk=carrier_id)
+    return render(request, "audit/carrier_history.html", {"carrier": carrier, "events": events})
+
+
+@login_required
+def signature_detail(request, pk):
+    from registers.workspace import signature_check
+
+    _require_audit_access(request.user)
+    return render(request, "audit/signature.html", {"check": signature_check(user=request.user, pk=pk)})
+
+
+@login_required
+@require_POST
+def verification_start(request):
+    from registers.services import request_chain_verification
+
+    _require_audit_access(request.user)
+    job = request_chain_verification(actor=request.user)
+    return redirect("audit:verification", pk=job.pk)
+
+
+def _verification(request, pk):
+    from registers.selectors import verification_get
+
+    _require_audit_access(request.user)
+    job = verification_get(user=request.user, verification_id=pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+def verification_detail(request, pk):
+    return render(request, "audit/verification.html", {"job": _verification(request, pk)})
+
+
+@login_required
+def verification_status(request, pk):
+    job = _verification(request, pk)
+    return JsonResponse({
+        "id": job.pk, "status": job.status, "status_label": str(job.get_status_display()),
+        "progress": 100 if job.status in ("done", "failed") else 0, "ok": job.ok, "count": job.count,
+        "head": job.head, "broken_seq": job.broken_seq, "reason": job.reason, "error": job.error,
+        "finished": job.status in ("done", "failed"),
+    })
+

@@ -8,7 +8,13 @@ from approvals.api.views import (
     DelegationViewSet,
     PublicationReviewViewSet,
 )
-from audit.api.views import AuditEventViewSet, AuditVerifyView
+from audit.api.views import (
+    AuditEventViewSet,
+    AuditVerifyView,
+    CarrierHistoryView,
+    ChainVerificationViewSet,
+    SignatureCheckView,
+)
 from carriers.api.views import CarrierViewSet, ContainerViewSet, HandoverViewSet
 from carriers.carrying.api.views import CarryOutRequestViewSet
 from carriers.declassification.api.views import DeclassificationReviewViewSet
@@ -70,6 +76,7 @@ router.register("derivations", DerivationViewSet, basename="derivation")
 router.register("carry-out-requests", CarryOutRequestViewSet, basename="carry-out-request")
 router.register("declassification-reviews", DeclassificationReviewViewSet, basename="declassification-review")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
+router.register("audit/verifications", ChainVerificationViewSet, basename="audit-verification")
 router.register("approvals", ApprovalRequestViewSet, basename="approval")
 router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-policy")
 router.register("publication-reviews", PublicationReviewViewSet, basename="publication-review")
@@ -88,6 +95,8 @@ router.register("inventories", InventoryViewSet, basename="inventory")
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    path("audit/signatures/<int:pk>/", SignatureCheckView.as_view(), name="audit-signature"),
+    path("audit/carriers/<int:carrier_id>/history/", CarrierHistoryView.as_view(), name="audit-carrier-history"),
     path("registers/<slug:name>/", RegisterExportView.as_view(), name="register-export"),
     path("carriers/<int:carrier_id>/disclosures/", DisclosureView.as_view(), name="carrier-disclosures"),
     path("carriers/<int:carrier_id>/lineage/", LineageView.as_view(), name="carrier-lineage"),

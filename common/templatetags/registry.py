@@ -99,6 +99,12 @@ ACTION_LABELS = {
     "destruction.courier_received": _("Batch received by the courier"),
     "destruction.certificate_recorded": _("Facility's destruction certificate recorded"),
     "register.exported": _("Register exported"),
+    "register.export_requested": _("Register export requested"),
+    "register.export_failed": _("Register export failed"),
+    "register.export_retried": _("Register export retried"),
+    "register.export_downloaded": _("Register export downloaded"),
+    "register.export_expired": _("Register export expired and deleted"),
+    "audit.chain_verified": _("Audit chain verified"),
     # use (R3)
     "use.place_created": _("Reading place registered"),
     "use.place_changed": _("Reading place changed"),
