@@ -344,9 +344,22 @@ def _check_derivation(actor, *, kind, sources, title, purpose, carrier_kind, med
     return terms
 
 
+def common_scope(sources) -> dict:
+    """The distribution scope a derived carrier takes: what every source's scope shares (who may
+    know every source may know what was derived from them)."""
+    scope = {}
+    for name in ("scope_departments", "scope_people", "scope_units"):
+        shared = None
+        for source in sources:
+            ids = {obj.pk: obj for obj in getattr(source, name).all()}
+            shared = ids if shared is None else {pk: obj for pk, obj in shared.items() if pk in ids}
+        scope[name] = list((shared or {}).values())
+    return scope
+
+
 def _register_derived(actor, credential, derivation: Derivation, sources, container, person: Person) -> Carrier:
     unit = person.department or person.unit
-    return carrier_services._register(
+    return carrier_services._register(**common_scope(sources),
         actor=actor, credential=credential, kind=derivation.carrier_kind, medium=derivation.medium,
         title=derivation.title, originator=unit.name_zh, originating_unit=person.unit, level=derivation.level,
         secrecy_years=derivation.secrecy_years, secrecy_months=derivation.secrecy_months,
