@@ -25,7 +25,7 @@ def signature_data(signature):
             "meaning_label": signature.get_meaning_display(), "content_hash": signature.content_hash}
 
 
-class ContainerRefSerializer(serializers.ModelSerializer):
+class StorageContainerSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -34,7 +34,7 @@ class ContainerRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CarrierRefSerializer(serializers.ModelSerializer):
+class StoredCarrierSerializer(serializers.ModelSerializer):
     level = LevelField(read_only=True)
     marking = serializers.CharField(read_only=True)
 
@@ -67,9 +67,9 @@ class ContainerAccessCreateSerializer(StrictSerializer):
 
 class StorageEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    carrier = CarrierRefSerializer()
-    from_container = ContainerRefSerializer(allow_null=True)
-    to_container = ContainerRefSerializer()
+    carrier = StoredCarrierSerializer()
+    from_container = StorageContainerSerializer(allow_null=True)
+    to_container = StorageContainerSerializer()
     level = LevelField()
     stored_by = PersonRefSerializer()
     stored_at = serializers.DateTimeField()
@@ -87,11 +87,11 @@ class StoreSerializer(StrictSerializer):
 
 
 class RetentionSerializer(serializers.ModelSerializer):
-    carrier = CarrierRefSerializer(read_only=True)
+    carrier = StoredCarrierSerializer(read_only=True)
     holder = PersonRefSerializer(read_only=True)
     level = LevelField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    container_before = ContainerRefSerializer(read_only=True, allow_null=True)
+    container_before = StorageContainerSerializer(read_only=True, allow_null=True)
     approval_status = serializers.SerializerMethodField()
 
     class Meta:
@@ -117,7 +117,7 @@ class RetentionCreateSerializer(StrictSerializer):
 class ArchiveSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     keeper = PersonRefSerializer(read_only=True)
-    container = ContainerRefSerializer(read_only=True)
+    container = StorageContainerSerializer(read_only=True)
 
     class Meta:
         model = Archive
@@ -184,8 +184,8 @@ class InventoryLineSerializer(serializers.ModelSerializer):
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     level = LevelField(read_only=True, allow_null=True)
     in_registry = serializers.SerializerMethodField()
-    expected_container = ContainerRefSerializer(read_only=True, allow_null=True)
-    seen_container = ContainerRefSerializer(read_only=True, allow_null=True)
+    expected_container = StorageContainerSerializer(read_only=True, allow_null=True)
+    seen_container = StorageContainerSerializer(read_only=True, allow_null=True)
     expected_holder = PersonRefSerializer(read_only=True, allow_null=True)
     seen_by = PersonRefSerializer(read_only=True, allow_null=True)
 
@@ -204,7 +204,7 @@ class InventorySerializer(serializers.ModelSerializer):
     scope_label = serializers.CharField(source="get_scope_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     level = LevelField(read_only=True)
-    container = ContainerRefSerializer(read_only=True, allow_null=True)
+    container = StorageContainerSerializer(read_only=True, allow_null=True)
     opened_by = PersonRefSerializer(read_only=True)
     closed_by = PersonRefSerializer(read_only=True, allow_null=True)
     counts = serializers.SerializerMethodField()
@@ -257,12 +257,12 @@ class InventoryCreateSerializer(StrictSerializer):
     note = CleanCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class ConfirmSerializer(StrictSerializer):
+class InventoryConfirmSerializer(StrictSerializer):
     registry_number = CleanCharField(max_length=40)
     container = VisiblePrimaryKeyField(model=Container, required=False, allow_null=True, default=None)
 
 
-class CloseSerializer(StrictSerializer):
+class InventoryCloseSerializer(StrictSerializer):
     password = serializers.CharField(write_only=True, max_length=128, help_text=PASSWORD_HELP)
     second_signer = VisiblePrimaryKeyField(model=get_user_model(), required=False, allow_null=True, default=None,
                                            help_text=_("The second person who signs (another person)."))

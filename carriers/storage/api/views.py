@@ -12,14 +12,14 @@ from .. import selectors, services
 from .serializers import (
     ArchiveCreateSerializer,
     ArchiveSerializer,
-    CloseSerializer,
-    ConfirmSerializer,
     ContainerAccessCreateSerializer,
     ContainerAccessSerializer,
     FilingAcceptSerializer,
     FilingCancelSerializer,
     FilingCreateSerializer,
     FilingSerializer,
+    InventoryCloseSerializer,
+    InventoryConfirmSerializer,
     InventoryCreateSerializer,
     InventoryDetailSerializer,
     InventoryLineSerializer,
@@ -199,25 +199,25 @@ class InventoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         inventory = services.open_inventory(actor=request.user, **serializer.validated_data)
         return Response(self._detail(inventory.pk), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ConfirmSerializer, responses=InventoryLineSerializer)
+    @extend_schema(request=InventoryConfirmSerializer, responses=InventoryLineSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         services.check_may_run_inventories(request.user)
         selectors.inventory_get(user=request.user, pk=pk)
-        serializer = ConfirmSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = InventoryConfirmSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         line, recorded = services.confirm_seen(actor=request.user, inventory_id=pk, **serializer.validated_data)
         data = InventoryLineSerializer(line).data
         data["recorded"] = recorded
         return Response(data, status=status.HTTP_200_OK)
 
-    @extend_schema(request=CloseSerializer, responses=InventoryDetailSerializer, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=InventoryCloseSerializer, responses=InventoryDetailSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     @idempotent
     def close(self, request, pk=None):
         services.check_may_run_inventories(request.user)
         selectors.inventory_get(user=request.user, pk=pk)
-        serializer = CloseSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = InventoryCloseSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         services.close_inventory(actor=request.user, inventory_id=pk, **serializer.validated_data)
         return Response(self._detail(pk))
