@@ -152,6 +152,9 @@ def seed() -> dict:
     from carriers.storage.demo import seed_storage
 
     requests += seed_storage(people, DEMO_PASSWORD)
+    from carriers.use.demo import seed_use
+
+    requests += seed_use(people, departments, DEMO_PASSWORD)
     return {"unit": unit, "people": len(people), "containers": len(containers), "carriers": len(carriers),
             "requests": requests}
 
