@@ -154,7 +154,14 @@ def test_no_chain_through_the_services_yields_less(org, licence, data):
     from common.errors import DomainError
     from tests.factories import register
 
-    from .conftest import approve_compilation, approved_copy, ask_compilation, execute, extract, make
+    from .conftest import (
+        approve_compilation,
+        approved_copy,
+        ask_compilation,
+        execute,
+        extract,
+        make,
+    )
 
     made: list[Carrier] = []
     for i in range(data.draw(st.integers(1, 2), label="roots")):
