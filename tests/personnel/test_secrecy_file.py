@@ -172,6 +172,16 @@ def test_a_person_is_never_deleted(org):
     assert TrainingRecord.objects.filter(person__user=org.staff_core).count() == 1
 
 
+def test_the_database_refuses_to_delete_a_departed_person(org):
+    """Even a raw DELETE, bypassing every PROTECT, is refused for a departed person."""
+    from django.db import DatabaseError, connection, transaction
+
+    pk = org.departed.person.pk
+    with pytest.raises(DatabaseError, match="never deleted"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM personnel_person WHERE id = %s", [pk])
+    assert Person.objects.filter(pk=pk).exists()
+
+
 def test_training_validation_in_the_service(org, today):
     with pytest.raises(ValidationFailed):
         services.record_training(actor=org.secretary, person=org.staff_core.person, course="x",
