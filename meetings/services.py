@@ -280,12 +280,57 @@ def sign_in(*, actor, meeting_id, user=None) -> Attendee:
 # --- distribution, receipt, return, keeping ---------------------------------------------------------
 
 
+def _reconcile(meeting: Meeting, *, actor) -> None:
+    """Meeting handovers completed or cancelled outside the meeting's own actions (e.g. through the
+    generic handover endpoints) are brought into the meeting's record, so that its copies never
+    stay "in between" and the return check stays true. Runs under the meeting's lock."""
+    copies = list(
+        MeetingCopy.objects.select_for_update(of=("self",)).filter(meeting=meeting, state__in=(
+            MeetingCopy.State.HANDED_OUT, MeetingCopy.State.RETURNING, MeetingCopy.State.KEEPING,
+        )).select_related("carrier", "handover", "return_handover", "keep_handover")
+    )
+    changed = []
+    for copy in copies:
+        handover = {MeetingCopy.State.HANDED_OUT: copy.handover, MeetingCopy.State.RETURNING: copy.return_handover,
+                    MeetingCopy.State.KEEPING: copy.keep_handover}[copy.state]
+        if handover.status == Handover.Status.PENDING:
+            continue
+        done = handover.status == Handover.Status.COMPLETED
+        before = copy.state
+        if copy.state == MeetingCopy.State.HANDED_OUT:
+            copy.state = MeetingCopy.State.RECEIVED if done else MeetingCopy.State.WITHDRAWN
+            copy.received_at = handover.completed_at if done else None
+            back_in_custody = not done
+        elif copy.state == MeetingCopy.State.RETURNING:
+            copy.state = MeetingCopy.State.RETURNED if done else (
+                MeetingCopy.State.KEEP_APPROVED if copy.keep_signature_id else MeetingCopy.State.RECEIVED)
+            copy.returned_at = handover.completed_at if done else None
+            copy.return_handover = copy.return_handover if done else None
+            back_in_custody = done
+        else:
+            copy.state = MeetingCopy.State.KEPT if done else MeetingCopy.State.KEEP_APPROVED
+            copy.kept_at = handover.completed_at if done else None
+            copy.keep_handover = copy.keep_handover if done else None
+            back_in_custody = done
+        if back_in_custody and Carrier.objects.filter(pk=copy.carrier_id, status=Carrier.Status.IN_MEETING).exists():
+            carrier_services.transition(carrier=copy.carrier, to_status=Carrier.Status.IN_CUSTODY, actor=actor,
+                                        reason=f"meeting {meeting.pk}: handover {handover.pk} {handover.status}",
+                                        details={"handover": handover.pk})
+        copy.save(update_fields=["state", "received_at", "returned_at", "kept_at", "return_handover", "keep_handover"])
+        changed.append({"carrier": copy.carrier.registry_number, "from": before, "to": copy.state,
+                        "handover": handover.pk})
+    if changed:
+        audit.record(actor=actor, action="meeting.reconciled", target=meeting, details={"copies": changed})
+
+
+
 def distribute(*, actor, password: str, meeting_id, attendee, carriers: list, declared_count: int) -> Handover:
     """The organiser hands numbered, registered copies to a signed-in attendee: a handover of kind
     "meeting", counted and signed; the carriers are "in a meeting" from now on and the attendee's
     once they count and sign (receive)."""
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
+        _reconcile(meeting, actor=actor)
         row = meeting.attendees.filter(user_id=attendee.pk).first()
         locked = list(Carrier.objects.select_for_update().filter(pk__in=[c.pk for c in carriers]).order_by("pk"))
         enforce([_status(meeting, Meeting.Status.APPROVED)])
@@ -320,7 +365,7 @@ def distribute(*, actor, password: str, meeting_id, attendee, carriers: list, de
 
 def _copies_of_handover(meeting: Meeting, handover_id: int):
     return list(
-        MeetingCopy.objects.select_for_update().filter(meeting=meeting)
+        MeetingCopy.objects.select_for_update(of=("self",)).filter(meeting=meeting)
         .filter(Q(handover_id=handover_id) | Q(return_handover_id=handover_id) | Q(keep_handover_id=handover_id))
         .select_related("carrier")
     )
@@ -356,6 +401,7 @@ def receive(*, actor, password: str, meeting_id, handover_id, counted_count: int
         raise Http404 from None
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
+        _reconcile(meeting, actor=actor)
         copies = _copies_of_handover(meeting, handover_id)
         if not copies or not Handover.objects.filter(pk=handover_id, taker_id=actor.pk).exists():
             raise Http404
@@ -383,7 +429,7 @@ def _my_copies(meeting: Meeting, actor, carriers, states) -> tuple[list, dict]:
     each carrier named (registry number -> state, "none" when it is not theirs from this meeting)."""
     ids = [c.pk for c in carriers]
     copies = list(
-        MeetingCopy.objects.select_for_update().filter(
+        MeetingCopy.objects.select_for_update(of=("self",)).filter(
             meeting=meeting, carrier_id__in=ids, attendee__user_id=actor.pk, state__in=MeetingCopy.OPEN,
         ).select_related("carrier", "attendee")
     )
@@ -397,6 +443,7 @@ def return_copies(*, actor, password: str, meeting_id, carriers: list, declared_
     signed; the organiser counts and signs (receive) and the copies are in custody again."""
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
+        _reconcile(meeting, actor=actor)
         copies, states = _my_copies(meeting, actor, carriers, (MeetingCopy.State.RECEIVED,
                                                                MeetingCopy.State.KEEP_APPROVED))
         enforce([_status(meeting, Meeting.Status.APPROVED)])
@@ -423,8 +470,9 @@ def approve_keeping(*, actor, password: str, meeting_id, carriers: list, reason:
     meeting; they must then pass to the secrecy office of the attendee's unit (pass_to_unit)."""
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
+        _reconcile(meeting, actor=actor)
         ids = [c.pk for c in carriers]
-        copies = list(MeetingCopy.objects.select_for_update().filter(
+        copies = list(MeetingCopy.objects.select_for_update(of=("self",)).filter(
             meeting=meeting, carrier_id__in=ids, state__in=MeetingCopy.OPEN).select_related("carrier", "attendee"))
         by_carrier = {c.carrier_id: c for c in copies}
         states = {c.registry_number: (by_carrier[c.pk].state if c.pk in by_carrier else "none") for c in carriers}
@@ -457,6 +505,7 @@ def pass_to_unit(*, actor, password: str, meeting_id, carriers: list, declared_c
     taker_person = Person.objects.filter(user_id=taker.pk).first()
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
+        _reconcile(meeting, actor=actor)
         copies, states = _my_copies(meeting, actor, carriers, (MeetingCopy.State.KEEP_APPROVED,))
         enforce([_status(meeting, Meeting.Status.APPROVED)])
         enforce([
@@ -492,6 +541,7 @@ def withdraw(*, actor, meeting_id, handover_id, reason: str) -> Handover:
         raise Http404 from None
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
+        _reconcile(meeting, actor=actor)
         copies = _copies_of_handover(meeting, handover_id)
         if not copies or not Handover.objects.filter(pk=handover_id, giver_id=actor.pk).exists():
             raise Http404
@@ -535,13 +585,14 @@ def close(
     missing = {int(getattr(c, "pk", c)) for c in missing}
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
+        _reconcile(meeting, actor=actor)
         outstanding = list(
-            MeetingCopy.objects.select_for_update().filter(meeting=meeting, state__in=MeetingCopy.OPEN)
+            MeetingCopy.objects.select_for_update(of=("self",)).filter(meeting=meeting, state__in=MeetingCopy.OPEN)
             .select_related("carrier", "attendee__user")
         )
         by_carrier = {c.carrier_id: c for c in outstanding}
         declared = [by_carrier[pk] for pk in sorted(missing) if pk in by_carrier and by_carrier[pk].state in DECLARABLE]
-        known = dict(Carrier.objects.filter(pk__in=missing).values_list("pk", "registry_number"))
+        known = dict(access.restrict(Carrier.objects.filter(pk__in=missing), actor).values_list("pk", "registry_number"))
         enforce([_status(meeting, Meeting.Status.APPROVED)])
         enforce([
             rules.organiser_or_office(is_organiser=actor.pk == meeting.organiser_id,

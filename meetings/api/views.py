@@ -91,22 +91,25 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         meeting = services.create_meeting(actor=request.user, **self._valid(MeetingCreateSerializer))
         return self._answer(meeting.pk, status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["get"], responses=AttendeeSerializer(many=True))
-    @extend_schema(methods=["post"], request=AttendeesAddSerializer, responses=AttendeeSerializer(many=True),
-                   parameters=[IDEMPOTENCY_KEY])
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
-    @idempotent
+    @extend_schema(responses=AttendeeSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def attendees(self, request, pk=None):
-        """The attendee list with each sign-in (GET); add attendees while planning (POST): anyone
-        inactive or not cleared for the meeting's level is refused (403) with the reason."""
+        """The attendee list with each sign-in."""
         meeting = selectors.meeting_get(user=request.user, pk=pk)
-        code = status.HTTP_200_OK
-        if request.method == "POST":
-            services.add_attendees(actor=request.user, meeting_id=meeting.pk,
-                                   users=self._valid(AttendeesAddSerializer)["attendees"])
-            meeting = selectors.meeting_get(user=request.user, pk=pk)
-            code = status.HTTP_201_CREATED
-        return Response(AttendeeSerializer(meeting.attendees.all(), many=True).data, status=code)
+        return Response(AttendeeSerializer(meeting.attendees.all(), many=True).data)
+
+    @extend_schema(request=AttendeesAddSerializer, responses={201: AttendeeSerializer(many=True)},
+                   parameters=[IDEMPOTENCY_KEY])
+    @attendees.mapping.post
+    @idempotent
+    def add_attendees(self, request, pk=None):
+        """Add attendees while planning: anyone inactive or not cleared for the meeting's level is
+        refused (403) with the reason."""
+        meeting = selectors.meeting_get(user=request.user, pk=pk)
+        services.add_attendees(actor=request.user, meeting_id=meeting.pk,
+                               users=self._valid(AttendeesAddSerializer)["attendees"])
+        meeting = selectors.meeting_get(user=request.user, pk=pk)
+        return Response(AttendeeSerializer(meeting.attendees.all(), many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AttendeeRemoveSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="attendees/remove")

@@ -274,3 +274,24 @@ def test_a_meeting_with_everything_back_closes_without_alert(org, meeting, docs)
 
 def test_attendees_are_unique_per_meeting(org, planned):
     assert Attendee.objects.filter(meeting=planned).count() == 2
+
+
+def test_handovers_signed_or_cancelled_outside_the_meeting_are_reconciled(org, meeting, docs):
+    """The generic handover endpoints complete or cancel a meeting handover: the meeting's record
+    follows on its next action, so copies never stay in between and the meeting can close."""
+    from carriers import services as carrier_services
+
+    out = distribute(org, meeting, docs[:2], to=org.staff_important)
+    carrier_services.accept_handover(actor=org.staff_important, password=PASSWORD, handover_id=out.pk, counted_count=2)
+    back = give_back(meeting, docs[:1], actor=org.staff_important)
+    assert set(MeetingCopy.objects.values_list("state", flat=True)) == {"returning", "received"}
+    carrier_services.accept_handover(actor=org.staff_core, password=PASSWORD, handover_id=back.pk, counted_count=1)
+    withdrawn = distribute(org, meeting, docs[2:], to=org.head_res)
+    carrier_services.cancel_handover(actor=org.staff_core, handover_id=withdrawn.pk, reason="发错")
+    closed = close(org, meeting, missing=[docs[1].pk], missing_note="未交回")
+    states = dict(MeetingCopy.objects.values_list("carrier_id", "state"))
+    assert states == {docs[0].pk: "returned", docs[1].pk: "missing", docs[2].pk: "withdrawn"}
+    assert closed.status == "closed"
+    assert dict(Carrier.objects.filter(pk__in=[d.pk for d in docs]).values_list("pk", "status")) == {
+        docs[0].pk: "in_custody", docs[1].pk: "lost", docs[2].pk: "in_custody"}
+    assert verify_chain().ok
