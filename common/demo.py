@@ -155,6 +155,9 @@ def seed() -> dict:
     from carriers.use.demo import seed_use
 
     requests += seed_use(people, departments, DEMO_PASSWORD)
+    from carriers.copying.demo import seed_copying
+
+    requests += seed_copying(people, departments, DEMO_PASSWORD)
     return {"unit": unit, "people": len(people), "containers": len(containers), "carriers": len(carriers),
             "requests": requests}
 
