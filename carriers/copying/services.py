@@ -118,20 +118,32 @@ def requested_terms(
         years, months = secrecy_years, secrecy_months
     start = period_start or base.period_start
     condition = (declassification_condition or "").strip() or base.condition
+    try:
+        expires_on = carrier_rules.expiry(start=start, years=years, months=months)
+    except (OverflowError, ValueError):  # a start near year 9999 (refused anyway: it is in the future)
+        expires_on = date.max
     return rules.Terms(
         level=level if level is not None else base.level, period_start=start, secrecy_years=years,
-        secrecy_months=months, condition=condition,
-        expires_on=carrier_rules.expiry(start=start, years=years, months=months),
+        secrecy_months=months, condition=condition, expires_on=expires_on,
     )
 
 
-def preview_terms(*, actor, sources: list[Carrier], **requested) -> tuple[rules.Terms, list[Violation]]:
+def preview_terms(
+    *, actor, sources: list[Carrier], kind: str = "extract", carrier_kind: str = "paper", medium: str = "",
+    **requested,
+) -> tuple[rules.Terms, list[Violation]]:
     """The terms a derived carrier would get and what the rules would say, without writing."""
     source_terms = [terms_of_carrier(c) for c in sources]
     if not source_terms:
         return None, [Violation(_("Name at least one source carrier."), field="sources", code="no_sources")]
     terms = requested_terms(sources=source_terms, **requested)
-    return terms, [v for v in _terms_violations(actor, terms, source_terms) if v is not None]
+    problems = [
+        rules.sources_given(count=len(sources), distinct=len({c.pk for c in sources}), kind=kind),
+        rules.sources_exist(statuses={c.registry_number: c.status for c in sources}),
+        *carrier_rules.medium_fits_kind(kind=carrier_kind, medium=medium, is_coded_telegram=False),
+        *_terms_violations(actor, terms, source_terms),
+    ]
+    return terms, [v for v in problems if v is not None]
 
 
 def _terms_violations(actor, terms: rules.Terms, source_terms: list[rules.Terms]) -> list:

@@ -127,7 +127,9 @@ def derivation_new(request, kind):
         return render(request, template, context, status=400)
     sources = form.cleaned_data["sources"]
     inherited = services.requested_terms(sources=[services.terms_of_carrier(c) for c in sources])
-    terms, problems = services.preview_terms(actor=user, sources=sources, **form.requested())
+    terms, problems = services.preview_terms(actor=user, sources=sources, kind=kind,
+                                             carrier_kind=form.cleaned_data.get("carrier_kind") or "paper",
+                                             medium=form.cleaned_data.get("medium") or "", **form.requested())
     context.update(sources=sources, inherited=inherited, terms=terms, marking=services._marking(terms),
                    inherited_level=Level(inherited.level).label, result_level=Level(terms.level).label)
     if request.POST.get("step") != "submit":

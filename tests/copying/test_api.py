@@ -188,3 +188,26 @@ def test_lineage_endpoint(org, licence, src):
     assert [c["id"] for c in up["ancestors"]] == [src.secret.pk] and up["edges"] == [[copy_id, src.secret.pk]]
     assert api_as(org.staff_general).get(f"/api/v1/carriers/{src.secret.pk}/lineage/").status_code == 404
     assert office.get("/api/v1/carriers/999999/lineage/").status_code == 404
+
+
+@pytest.mark.parametrize("extra", [
+    {"period_start": "9999-12-31", "secrecy_years": 100}, {"period_start": "0001-01-01"},
+    {"secrecy_years": 100, "secrecy_months": 11}, {"level": "NOPE"}, {"sources": [10**25]},
+    {"sources": "x"}, {"declassification_condition": "x" * 301}, {"carrier_kind": "electronic"},
+])
+@pytest.mark.parametrize("path", ["", "preview/"])
+def test_odd_derivation_input_never_500(org, src, extra, path):
+    body = {"kind": "extract", "sources": [src.secret.pk], "title": "t", "purpose": "p", "container": org.safe.pk,
+            "password": org.password, **extra}
+    if path:
+        body.pop("container"), body.pop("password")
+    before = counts()
+    response = api_as(org.secretary).post(f"{DERIVATIONS}{path}", body, format="json")
+    assert response.status_code in (200, 400), text(response)
+    assert counts() == before
+    if response.status_code == 200:
+        assert response.json()["allowed"] is False
+
+
+def test_lineage_of_an_out_of_range_id_is_404(org):
+    assert api_as(org.secretary).get(f"/api/v1/carriers/{10**20}/lineage/").status_code == 404

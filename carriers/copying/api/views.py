@@ -171,7 +171,8 @@ class DerivationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if not sources:
             raise ValidationFailed({"sources": [_("Name at least one source carrier.")]})
         inherited = services.requested_terms(sources=[services.terms_of_carrier(c) for c in sources])
-        terms, problems = services.preview_terms(actor=request.user, sources=sources, **requested)
+        terms, problems = services.preview_terms(actor=request.user, sources=sources, kind=data["kind"],
+                                                 carrier_kind=data["carrier_kind"], medium=data["medium"], **requested)
         errors: dict = {}
         for problem in problems:
             errors.setdefault(problem.field or "non_field_errors", []).append(str(problem.message))
@@ -206,5 +207,5 @@ class LineageView(GenericAPIView):
         return carrier_selectors.visible_carriers(user=self.request.user)
 
     def get(self, request, carrier_id=None):
-        carrier = carrier_selectors.carrier_get(user=request.user, pk=carrier_id)
+        carrier = carrier_selectors.carrier_get(user=request.user, pk=selectors._pk(carrier_id))
         return Response(LineageSerializer(selectors.lineage(user=request.user, carrier=carrier)).data)
