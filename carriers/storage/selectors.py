@@ -3,7 +3,7 @@ they keep and their access log, retentions, archives and filings, inventories wi
 Lists are set-based (select_related / prefetch_related / annotate), never a query per row."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 
 from carriers import selectors as carrier_selectors
@@ -198,13 +198,13 @@ def inventory_get(*, user, pk) -> Inventory:
 
 
 def inventory_lines(*, inventory: Inventory):
-    """The lines of an inventory the caller may see (checked by inventory_get): recently seen
-    first, then those not yet seen by registry number."""
+    """The lines of an inventory the caller may see (checked by inventory_get): those not yet seen
+    first (what is left to find), by registry number, then the seen ones, the latest scan first."""
     return (
         InventoryLine.objects.filter(inventory=inventory)
         .select_related("carrier", "expected_container", "seen_container", "expected_holder__person",
                         "seen_by__person")
-        .order_by("-seen_at", "registry_number", "pk")
+        .order_by(F("seen_at").desc(nulls_first=True), "registry_number", "pk")
     )
 
 
