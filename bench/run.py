@@ -8,6 +8,9 @@
    against a naive per-row check (can() for each carrier; measured on a sample, extrapolated).
 2. The audit chain: appending events through audit.record (lock, head read, hash) against plain
    inserts of the same rows with no chain (baseline).
+3. The scheduled checks (bench/checks.py).
+4. Register rendering (bench/registers.py): a 10,000-row register as one naive WeasyPrint document
+   against the chunked renderer (worker processes, joined with pypdf), time and peak memory.
 """
 
 import contextlib
@@ -204,6 +207,9 @@ def run(url: str) -> None:
     from bench.checks import bench_checks  # 3. the scheduled checks (alerts), BENCH_CHECK_CARRIERS
 
     bench_checks()
+    from bench.registers import bench_registers  # 4. a 10,000-row register: chunked vs naive PDF
+
+    bench_registers()
 
 
 if __name__ == "__main__":

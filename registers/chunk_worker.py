@@ -7,6 +7,7 @@ It needs no Django settings and no database: the parent renders the templates, t
 lays out and writes PDF. Being a plain subprocess (not multiprocessing), it also works inside a
 Celery prefork worker, whose daemonic processes may not fork multiprocessing children."""
 
+import gc
 import json
 import logging
 import sys
@@ -30,6 +31,10 @@ def main() -> int:
     for line in sys.stdin:
         if not line.strip():
             continue
+        # The cyclic garbage collector is off while a chunk is laid out (WeasyPrint builds millions
+        # of small objects; collecting them generation by generation costs about a third of the
+        # time) and run once after it: a chunk is small, so memory stays bounded by the chunk size.
+        gc.disable()
         try:
             answer = {"ok": True, "pages": render_file(json.loads(line))}
         except (KeyboardInterrupt, SystemExit):
@@ -39,6 +44,9 @@ def main() -> int:
             if exc.__cause__ is not None:  # e.g. the fetcher's RefusedURL behind WeasyPrint's error
                 reason += f" ({type(exc.__cause__).__name__}: {exc.__cause__})"
             answer = {"ok": False, "error": reason}
+        finally:
+            gc.enable()
+            gc.collect()
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
     return 0

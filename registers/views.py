@@ -5,12 +5,13 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import Conflict, Refused, ValidationFailed
 
 from . import selectors, services
-from .base import PeriodForm
+from .base import PeriodForm, level_field
 from .definitions import REGISTERS
 from .models import JobStatus
 
@@ -24,6 +25,15 @@ def request_language(request, data=None) -> str:
 def _filter_form(register, *, user, data=None):
     """The register's filters as a small form (no ids: several forms share the page)."""
     fields = dict(register.fields()) if register.fields else {}
+    for name in register.filter_names:  # registers that name their filters without form fields
+        if name in fields or name in ("date_from", "date_to"):
+            continue
+        if name == "level":
+            fields[name] = level_field()
+        elif name in ("unit", "department"):
+            fields[name] = forms.IntegerField(label=_("Unit") if name == "unit" else _("Department"), required=False)
+        else:
+            fields[name] = forms.CharField(label=name, required=False, max_length=40)
     units = [(str(unit.pk), str(unit)) for unit in selectors.units_for_filter(user=user)]
     departments = [(str(unit.pk), str(unit)) for unit in selectors.departments_for_filter(user=user)]
     if "unit" in fields:
