@@ -112,3 +112,5 @@ def test_demo_data(org):
     people["staff_fin"] = org.clerk
     assert seed_personnel(people, PASSWORD) == 1
     assert TrainingRecord.objects.count() == 10 and TravelRequest.objects.get().status == "submitted"
+    left = Departure.objects.get(person__user__username="staff_left")
+    assert left.status == "completed" and left.person.status == "departed"
