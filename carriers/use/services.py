@@ -81,7 +81,7 @@ def _locked(model, actor, pk):
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    if not access.restrict(model.objects.filter(pk=pk), actor).exists():
+    if not 0 < pk < 2**63 or not access.restrict(model.objects.filter(pk=pk), actor).exists():
         raise Http404
     return model.objects.select_for_update().get(pk=pk)
 

@@ -171,6 +171,7 @@ def test_reading_places_and_sessions_over_rest(org, doc, room):
     assert [(line["kind"], line["where"]) for line in record] == [("reading", "Reading room")]
     # a carrier someone may not see: its disclosure record is missing, like the carrier
     assert client_for(org.staff_general).get(f"/api/v1/carriers/{doc.pk}/disclosures/").status_code == 404
+    assert office.get("/api/v1/carriers/99999999999999999999999/disclosures/").status_code == 404
 
 
 def test_circulation_over_rest(org, doc):

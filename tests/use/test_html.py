@@ -119,3 +119,24 @@ def test_places_are_managed_by_the_secrecy_office(org, user, status):
                                                                "kind": "reading_room", "max_level": 2})
     assert resp.status_code == status
     assert ReadingPlace.objects.count() == (1 if status == 302 else 0)
+
+
+def test_huge_and_foreign_ids_are_missing(org, room):
+    office = client_for(org.secretary)
+    assert office.post("/use/places/", {"withdraw": "99999999999999999999999"}).status_code == 404
+    assert client_for(org.other_secretary).post("/use/places/", {"withdraw": room.pk}).status_code == 404
+    assert office.get("/use/loans/99999999999999999999999/").status_code == 404
+    assert office.get("/use/circulations/99999999999999999999999/").status_code == 404
+
+
+def test_the_extension_request_reads_on_the_approvals_page(org, doc, flow):
+    from datetime import timedelta
+
+    from carriers.use import services
+
+    loan = flow.on_loan(doc)
+    extension = services.request_extension(actor=org.staff_core, loan_id=loan.pk,
+                                           due_on=loan.due_on + timedelta(days=2), reason="延期")
+    page = client_for(org.head_res).get(f"/approvals/{extension.approval_id}/")
+    assert page.status_code == 200 and doc.registry_number in page.content.decode()
+    assert f"/approvals/{extension.approval_id}/" in client_for(org.staff_core).get(f"/use/loans/{loan.pk}/").content.decode()

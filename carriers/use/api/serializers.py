@@ -31,7 +31,7 @@ def signature_data(signature):
             "meaning_label": signature.get_meaning_display(), "content_hash": signature.content_hash}
 
 
-class CarrierRefSerializer(serializers.Serializer):
+class UseCarrierRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     registry_number = serializers.CharField()
     level = LevelField()
@@ -68,7 +68,7 @@ class ReadingPlaceUpdateSerializer(StrictSerializer):
 
 
 class ReadingSessionSerializer(serializers.ModelSerializer):
-    carrier = CarrierRefSerializer(read_only=True)
+    carrier = UseCarrierRefSerializer(read_only=True)
     reader = PersonRefSerializer(read_only=True)
     recorded_by = PersonRefSerializer(read_only=True)
     place = serializers.SerializerMethodField()
@@ -120,7 +120,7 @@ class CirculationReaderSerializer(serializers.ModelSerializer):
 
 
 class CirculationSerializer(serializers.ModelSerializer):
-    carrier = CarrierRefSerializer(read_only=True)
+    carrier = UseCarrierRefSerializer(read_only=True)
     started_by = PersonRefSerializer(read_only=True)
     readers = CirculationReaderSerializer(many=True, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -156,7 +156,7 @@ class CirculationSignSerializer(StrictSerializer):
     password = serializers.CharField(write_only=True, max_length=128, help_text=PASSWORD_HELP)
 
 
-class CancelSerializer(StrictSerializer):
+class UseCancelSerializer(StrictSerializer):
     reason = CleanCharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -171,7 +171,7 @@ class LoanExtensionSerializer(serializers.ModelSerializer):
 
 
 class LoanSerializer(serializers.ModelSerializer):
-    carrier = CarrierRefSerializer(read_only=True)
+    carrier = UseCarrierRefSerializer(read_only=True)
     borrower = PersonRefSerializer(read_only=True)
     lender = PersonRefSerializer(read_only=True, allow_null=True)
     requested_by = PersonRefSerializer(read_only=True)
@@ -209,17 +209,17 @@ class LoanCreateSerializer(StrictSerializer):
     borrower = VisiblePrimaryKeyField(model=get_user_model(), required=False, allow_null=True, default=None)
 
 
-class LendSerializer(StrictSerializer):
+class LoanLendSerializer(StrictSerializer):
     declared_count = serializers.IntegerField(min_value=1, max_value=100000, required=False, default=1)
     password = serializers.CharField(write_only=True, max_length=128, help_text=PASSWORD_HELP)
 
 
-class CountSignSerializer(StrictSerializer):
+class LoanCountSignSerializer(StrictSerializer):
     counted_count = serializers.IntegerField(min_value=0, max_value=100000)
     password = serializers.CharField(write_only=True, max_length=128, help_text=PASSWORD_HELP)
 
 
-class ReturnSerializer(StrictSerializer):
+class LoanReturnSerializer(StrictSerializer):
     """`taker` may be left out: the return goes to the lender; anyone else is refused (403)."""
 
     declared_count = serializers.IntegerField(min_value=1, max_value=100000, required=False, default=1)
@@ -228,11 +228,11 @@ class ReturnSerializer(StrictSerializer):
     password = serializers.CharField(write_only=True, max_length=128, help_text=PASSWORD_HELP)
 
 
-class TakeBackSerializer(CountSignSerializer):
+class LoanTakeBackSerializer(LoanCountSignSerializer):
     container = VisiblePrimaryKeyField(model=Container)
 
 
-class ExtensionSerializer(StrictSerializer):
+class LoanExtendSerializer(StrictSerializer):
     due_on = serializers.DateField()
     reason = CleanCharField(max_length=300)
 

@@ -1,3 +1,4 @@
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,25 +13,25 @@ from common.idempotency import idempotent
 from .. import selectors, services
 from ..models import Circulation, Loan
 from .serializers import (
-    CancelSerializer,
     CirculationCreateSerializer,
     CirculationSerializer,
     CirculationSignSerializer,
-    CountSignSerializer,
     DisclosureSerializer,
-    ExtensionSerializer,
-    LendSerializer,
+    LoanCountSignSerializer,
     LoanCreateSerializer,
+    LoanExtendSerializer,
     LoanExtensionSerializer,
+    LoanLendSerializer,
+    LoanReturnSerializer,
     LoanSerializer,
+    LoanTakeBackSerializer,
     ReadingPlaceCreateSerializer,
     ReadingPlaceSerializer,
     ReadingPlaceUpdateSerializer,
     ReadingSessionCreateSerializer,
     ReadingSessionSerializer,
-    ReturnSerializer,
     SessionEndSerializer,
-    TakeBackSerializer,
+    UseCancelSerializer,
 )
 
 LOOKUP = r"[0-9]{1,18}"
@@ -178,11 +179,11 @@ class CirculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         services.sign_circulation(actor=request.user, circulation_id=int(pk), **serializer.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
 
-    @extend_schema(request=CancelSerializer, responses=CirculationSerializer)
+    @extend_schema(request=UseCancelSerializer, responses=CirculationSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         self.get_object()
-        serializer = CancelSerializer(data=request.data)
+        serializer = UseCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.cancel_circulation(actor=request.user, circulation_id=int(pk), **serializer.validated_data)
         return Response(self.get_serializer(self.get_object()).data)
@@ -236,45 +237,45 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         service(actor=request.user, loan_id=int(pk), **serializer.validated_data)
         return self._answer(pk)
 
-    @extend_schema(request=LendSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=LoanLendSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     @idempotent
     def lend(self, request, pk=None):
-        return self._step(request, pk, LendSerializer, services.lend)
+        return self._step(request, pk, LoanLendSerializer, services.lend)
 
-    @extend_schema(request=CountSignSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=LoanCountSignSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     @idempotent
     def accept(self, request, pk=None):
-        return self._step(request, pk, CountSignSerializer, services.accept_loan)
+        return self._step(request, pk, LoanCountSignSerializer, services.accept_loan)
 
-    @extend_schema(request=ReturnSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=LoanReturnSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="return")
     @idempotent
     def return_(self, request, pk=None):
-        return self._step(request, pk, ReturnSerializer, services.return_loan)
+        return self._step(request, pk, LoanReturnSerializer, services.return_loan)
 
-    @extend_schema(request=TakeBackSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=LoanTakeBackSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="take-back")
     @idempotent
     def take_back(self, request, pk=None):
-        return self._step(request, pk, TakeBackSerializer, services.take_back)
+        return self._step(request, pk, LoanTakeBackSerializer, services.take_back)
 
-    @extend_schema(request=ExtensionSerializer, responses={201: LoanExtensionSerializer},
+    @extend_schema(request=LoanExtendSerializer, responses={201: LoanExtensionSerializer},
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
     @idempotent
     def extend(self, request, pk=None):
         self.get_object()
-        serializer = ExtensionSerializer(data=request.data)
+        serializer = LoanExtendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         extension = services.request_extension(actor=request.user, loan_id=int(pk), **serializer.validated_data)
         return Response(LoanExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CancelSerializer, responses=LoanSerializer)
+    @extend_schema(request=UseCancelSerializer, responses=LoanSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._step(request, pk, CancelSerializer, services.cancel_loan)
+        return self._step(request, pk, UseCancelSerializer, services.cancel_loan)
 
 
 class DisclosureView(APIView):
@@ -286,6 +287,8 @@ class DisclosureView(APIView):
 
     @extend_schema(responses=DisclosureSerializer(many=True))
     def get(self, request, carrier_id):
+        if carrier_id > MAX_ID:
+            raise Http404
         carrier = carrier_selectors.carrier_get(user=request.user, pk=carrier_id)
         return Response(DisclosureSerializer(selectors.disclosures(user=request.user, carrier=carrier),
                                              many=True).data)
