@@ -2,8 +2,23 @@
 they keep and their access log, retentions, archives and filings, inventories with their lines.
 Lists are set-based (select_related / prefetch_related / annotate), never a query per row."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    PositiveSmallIntegerField,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from carriers import selectors as carrier_selectors
@@ -222,3 +237,49 @@ def inventory_departments(*, user):
 def second_signer_choices(*, user):
     """Active, secret-related people of the user's unit other than the user."""
     return keeper_choices(user=user).exclude(pk=user.pk).exclude(person__secrecy_post=Person.SecrecyPost.NONE)
+
+
+# --- the scheduled checks (carriers.storage.checks) ------------------------------------------
+
+
+def interval_days() -> int:
+    return int(settings.REGISTRY.get("INVENTORY_INTERVAL_DAYS", 365))
+
+
+def due_retentions(*, today, now):
+    """Carriers kept outside a container on a temporary retention whose end date has passed."""
+    return TemporaryRetention.objects.filter(status=TemporaryRetention.Status.ACTIVE, ends_on__lt=today).values(
+        target_id=F("pk"), target_label=F("carrier__registry_number"), alert_unit=F("unit"), alert_level=F("level"),
+        due_on=F("ends_on"), alert_responsible=F("holder"),
+    )
+
+
+def due_inventories(*, today, now):
+    """Units due for their inventory check: the last closed unit-wide inventory (or, if none, the
+    registration of the oldest carrier the unit still keeps) is older than the interval."""
+    from .rules import KEPT_STATUSES
+
+    days = timedelta(days=interval_days())
+    last = (Inventory.objects.filter(unit=OuterRef("pk"), scope=Inventory.Scope.UNIT, status=Inventory.Status.CLOSED)
+            .order_by("-closed_at").values("closed_at")[:1])
+    first = (Carrier.objects.filter(unit=OuterRef("pk"), status__in=KEPT_STATUSES)
+             .order_by("registered_at").values("registered_at")[:1])
+    return (
+        Unit.objects.filter(kind=Unit.Kind.UNIT)
+        .annotate(since=Coalesce(Subquery(last), Subquery(first)))
+        .filter(since__isnull=False, since__lt=now - days)
+        .values(
+            target_id=F("pk"), target_label=F("code"), alert_unit=F("pk"),
+            alert_level=Value(None, output_field=PositiveSmallIntegerField()),
+            due_on=Cast(F("since") + days, DateField()),
+            alert_responsible=Value(None, output_field=BigIntegerField()),
+        )
+    )
+
+
+def inventory_office(*, today, now):
+    """The active secrecy office of each due unit is told."""
+    due = due_inventories(today=today, now=now).values("pk")
+    return get_user_model().objects.filter(
+        is_active=True, groups__name="secrecy_office", person__status="active", person__unit_id__in=due,
+    ).values_list("person__unit_id", "pk")
