@@ -52,3 +52,24 @@ def test_period_filter(org, destroyed):
                                     params={"date_from": "2001-01-01", "date_to": "2001-12-31"}, fmt="csv",
                                     language="en")
     assert none.rows == 0
+
+
+def test_a_batch_destroyed_at_a_facility(org, papers, facilities, head_sec):
+    from django.utils import timezone
+
+    from carriers.destruction import services as destruction
+
+    from .conftest import approve_all, submit
+
+    batch = approve_all(org, submit(org, papers, route="facility", facility=facilities.good, method="pulping"),
+                        head_sec)
+    destruction.hand_over_to_facility(actor=org.secretary, password=org.password, request_id=batch.pk,
+                                      courier=org.clerk, declared_count=3)
+    destruction.receive_for_facility(actor=org.clerk, password=org.password, request_id=batch.pk, counted_count=3)
+    destruction.record_certificate(actor=org.clerk, password=org.password, request_id=batch.pk, number="XH-77",
+                                   issued_on=timezone.localdate(), received_by="张接收",
+                                   carriers=[c.registry_number for c in papers])
+    csv = services.export_register(actor=org.auditor, name="destruction", params={}, fmt="csv",
+                                   language="en").content.decode("utf-8-sig")
+    assert "定点销毁中心" in csv and "XH-77" in csv and "张接收" in csv and "Pulping" in csv
+    assert "clerk-name" in csv and "Received and counted" in csv

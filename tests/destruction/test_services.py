@@ -357,3 +357,14 @@ class TestFacilities:
         with pytest.raises(ValidationFailed):
             services.create_facility(actor=org.secretary, name="x", licence_number="XH-2026-01", address="z",
                                      valid_until=timezone.localdate())
+
+
+def test_withdrawn_request_frees_its_carriers(org, papers, head_sec):
+    request = submit(org, papers)
+    approvals.withdraw(actor=org.secretary, request_id=request.approval_id)
+    request.refresh_from_db()
+    assert request.status == DestructionRequest.Status.WITHDRAWN
+    assert statuses(papers) == {"in_custody"}
+    with pytest.raises(Refused):
+        execute(org, request)
+    submit(org, papers)
