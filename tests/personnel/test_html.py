@@ -98,6 +98,23 @@ def test_the_departure_pages_and_the_recall_list(org):
     assert browser(org.secretary).get("/personnel/departures/").status_code == 200
 
 
+def test_an_approver_sees_why_travel_in_the_disengagement_period_is_refused(org, today):
+    from .conftest import last_approver
+
+    travel = services.submit_travel(actor=org.staff_important, traveller=org.staff_important.person, kind="private",
+                                    destination="首尔", departs_on=today + timedelta(days=3),
+                                    returns_on=today + timedelta(days=6), purpose="旅游")
+    approve_all(travel.approval, until_last=True)
+    services.record_departure(actor=org.secretary, person=org.staff_important.person)
+    approver = last_approver(travel.approval)
+    page = browser(approver).get(f"/approvals/{travel.approval_id}/")
+    assert page.status_code == 200
+    before = snapshot()
+    refused = browser(approver).post(f"/approvals/{travel.approval_id}/approve/", {"password": PASSWORD})
+    assert refused.status_code == 403 and "disengagement" in refused.content.decode()
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("url", ["/personnel/", "/personnel/travel/", "/personnel/departures/",
                                  "/personnel/departures/new/", "/personnel/travel/new/"])
 def test_pages_answer_for_everyone_registered(org, url):
