@@ -74,11 +74,16 @@ def return_date(*, expected_return: date | None, today: date) -> Violation | Non
     return None
 
 
-def carrier_person_fit(*, active: bool, clearance: int, levels: list[int], out_of_scope: list[str]) -> Violation | None:
-    """The person carrying: an active registered person, cleared for every carrier, within scope."""
+def carrier_person_fit(*, active: bool, same_unit: bool, clearance: int, levels: list[int],
+                       out_of_scope: list[str]) -> Violation | None:
+    """The person carrying: an active registered person of the requester's unit, cleared for every
+    carrier, within its scope."""
     if not active:
         return Violation(_("The person carrying must be an active registered person."), field="carrier_person",
                          code="person_inactive")
+    if not same_unit:
+        return Violation(_("The person carrying must belong to your unit."), field="carrier_person",
+                         code="person_other_unit", kind="refused")
     if levels and clearance < max(levels):
         return Violation(
             _("The person carrying is not cleared for %(level)s.") % {"level": Level(max(levels)).label},

@@ -72,6 +72,7 @@ def submit_carry_out(
             rules.return_date(expected_return=expected_return, today=today),
             rules.carrier_person_fit(
                 active=bool(taker and taker.status == Person.Status.ACTIVE and carrier_person.is_active),
+                same_unit=bool(taker and taker.unit_id == person.unit_id),
                 clearance=taker.clearance if taker else 0, levels=levels,
                 out_of_scope=carrier_services._out_of_scope(locked, carrier_person),
             ),

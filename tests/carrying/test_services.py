@@ -125,6 +125,7 @@ def test_the_approval_must_fit_the_scope():
     (dict(carrier_person="staff_general"), Refused, "person_clearance"),  # Confidential only
     (dict(carrier_person="head_gen"), Refused, "out_of_scope"),  # cleared, but General Affairs is not in scope
     (dict(carrier_person="departed"), ValidationFailed, "person_inactive"),
+    (dict(carrier_person="other_secretary"), Refused, "person_other_unit"),
     (dict(briefed=False), ValidationFailed, "not_briefed"),
     (dict(protective_measures="  "), ValidationFailed, "no_protective_measures"),
     (dict(expected_return=-1), ValidationFailed, "return_in_past"),
