@@ -26,7 +26,7 @@ def venue_choices(*, user):
 
 def visible_meetings(*, user):
     return access.restrict(
-        Meeting.objects.select_related("unit", "venue", "organiser__person", "approval", "closed_by__person",
+        Meeting.objects.select_related("unit", "venue__unit", "organiser__person", "approval", "closed_by__person",
                                        "close_signature"),
         user,
     )

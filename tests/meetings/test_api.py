@@ -193,3 +193,35 @@ def test_venues_are_recorded_by_the_secrecy_office(org):
     assert resp.status_code == 403 and "Only the secrecy office" in resp.json()["detail"]
     resp = login(org.secretary, org.password).post("/api/v1/meeting-venues/", body, format="json")
     assert resp.status_code == 201 and resp.json()["is_approved"] is True
+
+
+def test_lists_take_the_same_number_of_queries_however_many_rows(org, venue, meeting, docs):
+    """Set-based reads: the meeting list, a meeting with its copies and the register do not query
+    per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meetings import selectors
+
+    from .helpers import distribute, make_meeting, receive
+
+    client = login(org.secretary, org.password)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def register_rows():
+        with CaptureQueriesContext(connection) as ctx:
+            rows = list(selectors.distribution_register(user=org.secretary))
+            for row in rows:
+                str(row.handover.giver_signature) and row.attendee.user.person.full_name and row.meeting.venue.name
+        return len(ctx.captured_queries)
+
+    receive(meeting, distribute(org, meeting, docs[:1], to=org.staff_important), actor=org.staff_important)
+    few = (count(URL), count(f"{URL}{meeting.pk}/"), register_rows())
+    for _ in range(3):
+        make_meeting(org, venue, attendees=[org.staff_important, org.head_res])
+    receive(meeting, distribute(org, meeting, docs[1:], to=org.head_res), actor=org.head_res)
+    assert (count(URL), count(f"{URL}{meeting.pk}/"), register_rows()) == few
