@@ -274,3 +274,29 @@ def test_filing_carrier_in_retention_ends_it(org, staff_carrier, approve, archiv
     services.accept_filing(actor=org.clerk, password=org.password, filing_id=filing.pk, counted_count=1)
     retention.refresh_from_db()
     assert retention.status == "ended"
+
+
+def test_an_approved_retention_past_its_end_date_does_not_start(org, staff_carrier, approve):
+    retention = _ask(org, staff_carrier)
+    approve(retention.approval, org)
+    TemporaryRetention.objects.filter(pk=retention.pk).update(ends_on=timezone.localdate() - timedelta(days=1))
+    with pytest.raises(Conflict):
+        services.start_retention(actor=org.staff_core, retention_id=retention.pk)
+    staff_carrier.refresh_from_db()
+    assert staff_carrier.container_id == org.cabinet.pk
+
+
+def test_a_pending_filing_is_taken_back_by_whoever_filed_it(org, kept, archive):
+    filing = services.file_to_archives(actor=org.secretary, password=org.password, archive_id=archive.pk,
+                                       carriers=[kept[0]], declared_count=1)
+    with pytest.raises(Refused):
+        services.cancel_filing(actor=org.clerk, filing_id=filing.pk, reason="不是我归档的")
+    services.cancel_filing(actor=org.secretary, filing_id=filing.pk, reason="尚需使用")
+    filing.refresh_from_db()
+    kept[0].refresh_from_db()
+    assert filing.status == "cancelled" and kept[0].status == "in_custody" and kept[0].holder_id == org.secretary.pk
+    with pytest.raises(Conflict):
+        services.accept_filing(actor=org.clerk, password=org.password, filing_id=filing.pk, counted_count=1)
+    # the carrier can be filed again
+    services.file_to_archives(actor=org.secretary, password=org.password, archive_id=archive.pk,
+                              carriers=[kept[0]], declared_count=1)
