@@ -147,7 +147,8 @@ def visible_loans(*, user):
 
 
 def loan_list(*, user, carrier=None, borrower=None, status: str = "", box: str = ""):
-    """box: "mine" (I borrow), "to_handle" (loans waiting for me as holder or lender)."""
+    """box: "mine" (I borrow), "to_handle" (loans waiting for me: to lend, as the secrecy-office
+    holder, or to take back, as the lender)."""
     qs = visible_loans(user=user)
     if carrier is not None:
         qs = qs.filter(carrier_id=carrier)
@@ -158,10 +159,10 @@ def loan_list(*, user, carrier=None, borrower=None, status: str = "", box: str =
     if box == "mine":
         qs = qs.filter(borrower_id=user.pk)
     elif box == "to_handle":
-        qs = qs.filter(
-            Q(status=Loan.Status.REQUESTED, carrier__holder_id=user.pk)
-            | Q(status=Loan.Status.RETURNING, lender_id=user.pk)
-        )
+        waiting = Q(status=Loan.Status.RETURNING, lender_id=user.pk)
+        if access.has_role(user, "secrecy_office"):  # only the secrecy office lends
+            waiting |= Q(status=Loan.Status.REQUESTED, carrier__holder_id=user.pk)
+        qs = qs.filter(waiting)
     return qs.order_by("-requested_at", "-pk")
 
 
