@@ -36,6 +36,10 @@ class PeriodForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
+        for name in ("date_from", "date_to"):
+            value = data.get(name)
+            if value is not None and not (1900 <= value.year <= 2999):
+                self.add_error(name, _("Choose a date between the years 1900 and 2999."))
         if start and end and start > end:
             raise forms.ValidationError(_("The period ends before it starts."))
         return data

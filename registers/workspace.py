@@ -33,7 +33,7 @@ def carrier_events_q(carrier) -> Q:
 
 def visible_carrier_by_reference(*, user, reference: str) -> Carrier | None:
     """A carrier the reader may see, by id or registry number."""
-    reference = (reference or "").strip()
+    reference = (reference or "").replace("\x00", "").strip()
     if not reference:
         return None
     from carriers.selectors import visible_carriers
@@ -47,6 +47,8 @@ def visible_carrier_by_reference(*, user, reference: str) -> Carrier | None:
 def carrier_history(*, user, pk):
     """A visible carrier and every visible event about it, oldest first."""
     require_register_access(user)
+    if not str(pk).isdigit() or int(pk) > 2**63 - 1:
+        raise Http404
     carrier = carrier_get(user=user, pk=pk)
     events = visible_events(user=user).filter(carrier_events_q(carrier)).order_by("seq")
     return carrier, events

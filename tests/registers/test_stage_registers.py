@@ -130,6 +130,7 @@ def test_stage_registers_one_query_set_not_one_per_row(org, stages, django_asser
 
 
 @pytest.mark.parametrize("params", [{"level": "COSMIC"}, {"unit": "abc"}, {"date_from": "2026-13-01"},
+                                    {"date_to": "9999-12-31"}, {"date_from": "0001-01-01"},
                                     {"date_from": "2026-05-02", "date_to": "2026-05-01"}, {"kind": "bogus"}])
 @pytest.mark.parametrize("name", ["production", "intermediate-materials", "dispatch-receipt", "approvals"])
 def test_stage_register_bad_filters_are_400(org, name, params):

@@ -64,6 +64,9 @@ def test_api_filters_actor_action_carrier_and_time(org, trail):
     assert seqs(until=(today - timedelta(days=1)).isoformat()) == []
     assert client.get(url, {"since": "yesterday"}).status_code == 400
     assert seqs(carrier="NO-SUCH-NUMBER") == []
+    nul = client.get(url, {"carrier": "U-\x00-1"})
+    assert nul.status_code == 400 or nul.json()["results"] == []
+    assert client.get(reverse("api:audit-carrier-history", kwargs={"carrier_id": 2**63})).status_code == 404
 
 
 def test_trail_page_filters_and_links(client, org, trail):
