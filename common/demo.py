@@ -31,6 +31,8 @@ PEOPLE = [
     ("head_res", "陈科研", "E0101", "RES", "core", [roles.DEPARTMENT_HEAD]),
     ("head_gen", "赵综合", "E0102", "GEN", "important", [roles.DEPARTMENT_HEAD]),
     ("head_fin", "钱财务", "E0103", "FIN", "general", [roles.DEPARTMENT_HEAD]),
+    # head of the secrecy office's own department: first approver of what the office requests
+    ("head_sec", "马主任", "E0104", "SEC", "core", [roles.DEPARTMENT_HEAD]),
     ("unit_head", "刘院长", "E0100", "GEN", "core", [roles.UNIT_HEAD]),
     ("auditor", "孙审计", "E0201", "SEC", "important", [roles.AUDITOR]),
     ("staff_core", "周核心", "E0301", "RES", "core", [roles.STAFF]),
@@ -137,21 +139,21 @@ def seed() -> dict:
     from personnel.demo import seed_personnel
 
     requests = seed_approvals(people) + seed_production(people, departments)
-    requests += seed_personnel(people, DEMO_PASSWORD)
     from meetings.demo import seed_meetings
 
     requests += seed_meetings(people, departments, DEMO_PASSWORD)
+    requests += seed_personnel(people, DEMO_PASSWORD)
     from carriers.destruction.demo import seed_destruction
 
     requests += seed_destruction(people, departments, DEMO_PASSWORD)
+    from carriers.storage.demo import seed_storage
+
+    requests += seed_storage(people, DEMO_PASSWORD)
     from carriers.carrying.demo import seed_carrying
     from carriers.declassification.demo import seed_declassification
 
     requests += seed_carrying(people, DEMO_PASSWORD)
     requests += seed_declassification(people, DEMO_PASSWORD)
-    from carriers.storage.demo import seed_storage
-
-    requests += seed_storage(people, DEMO_PASSWORD)
     from carriers.use.demo import seed_use
 
     requests += seed_use(people, departments, DEMO_PASSWORD)

@@ -34,14 +34,7 @@ def seed_personnel(people, password: str) -> int:
     services.submit_travel(actor=people["staff_important"], traveller=people["staff_important"].person,
                            kind="private", destination="新加坡", departs_on=today + timedelta(days=30),
                            returns_on=today + timedelta(days=37), purpose="探亲（春节假期）")
-    # the head of the secrecy office's department: first approver of what the office asks on
-    # someone's behalf (e.g. travel of a person in the disengagement period)
-    office = secretary.person
-    services.create_person(
-        actor=None, username="head_sec", password=password, full_name="马主任", employee_number="E0104",
-        unit=office.unit, department=office.department, secrecy_post="core", roles=[roles.DEPARTMENT_HEAD],
-        email="head_sec@demo.invalid",
-    )
+    office = secretary.person  # head_sec (common.demo) heads its department: first approver of its requests
     # a person who left a secret-related post: in the disengagement period (flagged on their file)
     left = services.create_person(
         actor=None, username="staff_left", password=password, full_name="吴离岗", employee_number="E0306",

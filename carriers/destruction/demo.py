@@ -9,8 +9,6 @@ from django.utils import timezone
 
 from carriers import selectors as carrier_selectors
 from common.levels import Level
-from personnel import roles
-from personnel import services as personnel_services
 
 from . import services
 
@@ -31,12 +29,6 @@ def _approve(request, people, password) -> None:
 
 def seed_destruction(people, departments, password) -> int:
     secretary = people["secretary"]
-    sec = departments["SEC"]
-    people["head_sec"] = personnel_services.create_person(
-        actor=None, username="head_sec", password=password, full_name="黄主任", employee_number="E0104",
-        unit=sec.parent, department=sec, secrecy_post="core", roles=[roles.DEPARTMENT_HEAD],
-        email="head_sec@demo.invalid",
-    ).user
     facility = services.create_facility(
         actor=secretary, name="市涉密载体销毁中心", licence_number="保销字2025-003", address="示范市工业园区保密路8号",
         valid_until=timezone.localdate() + timedelta(days=2 * 365),
