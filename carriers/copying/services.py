@@ -176,7 +176,10 @@ def _visible_sources(actor, sources, *, field: str = "sources") -> list[Carrier]
 
 def authority_of(source: Carrier) -> Unit:
     """The issuing authority that approves copying: the unit that originated the carrier (in this
-    registry), else the unit that registered it."""
+    registry), else the unit that registered it; for a copy, the authority of its original."""
+    made = CopyMade.objects.filter(carrier_id=source.pk).select_related("request__authority_unit").first()
+    if made is not None:
+        return made.request.authority_unit
     return source.originating_unit or source.unit
 
 

@@ -69,6 +69,7 @@ def test_a_copy_is_treated_as_an_original_and_can_be_copied_again(org, licence, 
     again = approved_copy(org, copy, copies=1)
     execute(org, again)
     second = selectors.copies_of(user=org.secretary, request=again).get()
+    assert again.authority_unit == first.authority_unit  # the original's issuing authority still approves
     assert second.expires_on == src.secret.expires_on and second.level == src.secret.level
     found = selectors.lineage(user=org.secretary, carrier=second)
     assert [(c.pk, c.lineage_depth) for c in found["ancestors"]] == [(copy.pk, 1), (src.secret.pk, 2)]
@@ -79,6 +80,16 @@ def test_the_condition_of_a_conditional_original_is_copied(org, licence, src):
     execute(org, request)
     copy = selectors.copies_of(user=org.secretary, request=request).get()
     assert copy.expires_on is None and copy.declassification_condition == "项目验收后解密"
+
+
+def test_a_copy_of_a_copy_goes_to_the_originals_issuing_authority(org, src):
+    services.record_licence(actor=org.secretary, unit=org.unit, licensed_on=date(2025, 1, 1), granted_by="局")
+    first = approved_copy(org, src.top, copies=1)
+    execute(org, first, container=org.safe)
+    copy = selectors.copies_of(user=org.secretary, request=first).get()
+    again = ask_copy(org, copy, copies=1)
+    assert again.authority_unit == org.other_unit
+    assert RequestStep.objects.get(request_id=again.approval_id, approver_role="secrecy_office").approver_unit == org.other_unit
 
 
 def test_copying_is_approved_by_the_issuing_authority(org, src):
