@@ -83,7 +83,6 @@ class DerivationForm(NoControlCharsMixin, forms.Form):
     """An extract/quotation or a compilation. Level and period left empty are inherited from the
     sources; the preview shows them before anything is submitted."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=Derivation.Kind.choices, widget=forms.HiddenInput)
     sources = CarrierNumbersField(
         label=_("Source carriers (registry numbers)"), widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Separate them with spaces, commas or new lines."),
@@ -119,7 +118,6 @@ class DerivationForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, kind, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        self.fields["kind"].initial = kind
         if kind == Derivation.Kind.COMPILATION:
             del self.fields["container"]
             del self.fields["password"]
@@ -134,7 +132,7 @@ class DerivationForm(NoControlCharsMixin, forms.Form):
             "declassification_condition": self.cleaned_data.get("declassification_condition") or ""}
 
     def service_arguments(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("kind", "sources", *self.TERMS)}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("sources", *self.TERMS)}
         return data | self.requested()
 
 
