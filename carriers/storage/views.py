@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common import access
@@ -202,10 +203,30 @@ def inventories(request):
     return render(request, "storage/inventories.html", context)
 
 
+# the run page stays quick for a scanner however large the inventory: the latest scans, the
+# carriers still to find, and (once closed) every finding that is not "found"
+RECENT_LINES = 50
+LIST_LIMIT = 500
+
+
 def _inventory_context(request, inventory, *, form=None, last=None):
+    lines = selectors.inventory_lines(inventory=inventory)
+    if inventory.status == Inventory.Status.OPEN:
+        sections = [
+            (_("Just seen"), "seen", lines.exclude(outcome="pending")[:RECENT_LINES],
+             inventory.found_count + inventory.misplaced_count + inventory.unexpected_count),
+            (_("Not yet seen"), "pending", lines.filter(outcome="pending")[:LIST_LIMIT], inventory.pending_count),
+        ]
+    else:
+        findings = (inventory.misplaced_count + inventory.unexpected_count + inventory.missing_count
+                    + inventory.left_count)
+        sections = [
+            (_("Findings"), "findings", lines.exclude(outcome="found")[:LIST_LIMIT], findings),
+            (_("Found where recorded"), "found", lines.filter(outcome="found")[:LIST_LIMIT], inventory.found_count),
+        ]
     return {
         "inventory": inventory,
-        "lines": selectors.inventory_lines(inventory=inventory),
+        "sections": [{"title": t, "name": n, "lines": rows, "total": total} for t, n, rows, total in sections],
         "incidents": selectors.inventory_incidents(user=request.user, inventory=inventory),
         "form": form,
         "last": last,
@@ -253,7 +274,7 @@ def inventory_close(request, pk):
     _require(services.check_may_run_inventories, user)
     form = CloseForm(request.POST if request.method == "POST" else None, user=user)
     context = {"inventory": inventory, "form": form,
-               "pending": selectors.inventory_lines(inventory=inventory).filter(outcome="pending")}
+               "pending": selectors.inventory_lines(inventory=inventory).filter(outcome="pending")[:LIST_LIMIT]}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "storage/inventory_close.html", context, status=400)
