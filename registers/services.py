@@ -228,6 +228,9 @@ def request_export(*, actor, name: str, params, fmt: str, language: str) -> Regi
     return job
 
 
+STALE_RUNNING = timedelta(minutes=30)  # longer than any render; a worker that died left it running
+
+
 def _set_progress(export_id: int, fraction: float) -> None:
     percent = max(1, min(99, int(fraction * 100)))
     RegisterExport.objects.filter(pk=export_id, status=JobStatus.RUNNING, progress__lt=percent).update(progress=percent)
@@ -235,10 +238,14 @@ def _set_progress(export_id: int, fraction: float) -> None:
 
 def run_export(*, export_id: int) -> RegisterExport | None:
     """Run one queued export (the Celery task's one call). A job that is not queued (already run,
-    redelivered) is left alone. Any failure is recorded on the job, with why, and audited."""
+    a duplicate delivery) is left alone, except one left running for longer than
+    STALE_RUNNING by a worker that died (the task is redelivered then): it runs again. Any failure
+    is recorded on the job, with why, and audited."""
     with transaction.atomic():
         job = RegisterExport.objects.select_for_update().filter(pk=export_id).first()
-        if job is None or job.status != JobStatus.QUEUED:
+        stale = (job is not None and job.status == JobStatus.RUNNING and job.started_at is not None
+                 and job.started_at < timezone.now() - STALE_RUNNING)
+        if job is None or (job.status != JobStatus.QUEUED and not stale):
             return job
         job.status, job.progress, job.started_at, job.error = JobStatus.RUNNING, 1, timezone.now(), ""
         job.attempts += 1

@@ -333,3 +333,12 @@ def test_static_script_polls_same_origin_only():
     script = (Path(__file__).resolve().parents[2] / "static" / "js" / "app.js").read_text()
     assert "data-status-url" in script or "statusUrl" in script
     assert "http://" not in script and "https://" not in script
+
+
+def test_a_job_left_running_by_a_dead_worker_runs_again_when_redelivered(org, carriers):
+    job = services.request_export(actor=org.auditor, name="carrier-ledger", params={}, fmt="csv", language="en")
+    RegisterExport.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+    assert services.run_export(export_id=job.pk).status == JobStatus.RUNNING  # a duplicate delivery: left alone
+    RegisterExport.objects.filter(pk=job.pk).update(started_at=timezone.now() - services.STALE_RUNNING
+                                                    - timedelta(minutes=1))
+    assert services.run_export(export_id=job.pk).status == JobStatus.DONE
