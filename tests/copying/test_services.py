@@ -377,3 +377,19 @@ def test_lineage_both_ways_through_visible_carriers_only(org, licence, src, djan
     staff = selectors.lineage(user=org.staff_important, carrier=src.secret)
     assert hidden.pk not in {c.pk for c in staff["descendants"]}
     assert compiled.pk in {c.pk for c in staff["descendants"]}
+
+
+def test_withdrawn_and_expired_requests_are_mirrored(org, licence, src):
+    withdrawn = ask_copy(org, src.secret, copies=1)
+    approvals.withdraw(actor=org.staff_core, request_id=withdrawn.approval_id)
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == CopyRequest.Status.WITHDRAWN
+    with pytest.raises(Refused):
+        execute(org, withdrawn)
+    compilation = ask_compilation(org, [src.secret, src.later])
+    ApprovalRequest.objects.filter(pk=compilation.approval_id).update(valid_until=date(2020, 1, 1))
+    assert approvals.expire_overdue() == 1
+    compilation.refresh_from_db()
+    assert compilation.status == Derivation.Status.EXPIRED
+    with pytest.raises(Refused):
+        make(org, compilation)
