@@ -8,5 +8,6 @@ class DestructionConfig(AppConfig):
     verbose_name = _("Destruction")
 
     def ready(self):
-        # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for destruction requests
-        from . import services  # noqa: F401
+        # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for destruction requests,
+        # and the scheduled check for approved destructions not carried out
+        from . import checks, services  # noqa: F401

@@ -187,3 +187,29 @@ def destroyed_items(*, user, date_from=None, date_to=None):
         )
         .order_by("request__destroyed_at", "request_id", "carrier__registry_number")
     )
+
+
+def destruction_max_days() -> int:
+    from django.conf import settings
+
+    return int(settings.REGISTRY.get("DESTRUCTION_MAX_DAYS", 30))
+
+
+def due_destructions(*, today, now):
+    """Approved destruction requests whose carriers are still not destroyed (in house not signed,
+    or the batch not certified by the facility) more than DESTRUCTION_MAX_DAYS after the approval:
+    one set-based query for the scheduled check."""
+    from datetime import timedelta
+
+    from django.db.models import CharField, DateField, F, Value
+    from django.db.models.functions import Cast, Concat
+
+    days = timedelta(days=destruction_max_days())
+    return DestructionRequest.objects.filter(
+        status__in=[DestructionRequest.Status.APPROVED, DestructionRequest.Status.HANDED_OVER],
+        approval__decided_at__lt=now - days,
+    ).values(
+        target_id=F("pk"), target_label=Concat(Value("#"), Cast("pk", CharField())), alert_unit=F("unit"),
+        alert_level=F("level"), due_on=Cast(F("approval__decided_at") + days, DateField()),
+        alert_responsible=F("requester"),
+    )

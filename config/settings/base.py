@@ -280,6 +280,8 @@ REGISTRY = {
     # use (R3): a loan is due back after LOAN_DEFAULT_DAYS unless another date is given, at most
     # LOAN_MAX_DAYS after it is asked for (an approved extension too)
     "LOAN_DEFAULT_DAYS": env_int("LOAN_DEFAULT_DAYS", 14),
+    # ... and an approved destruction not carried out this many days after its approval is reported
+    "DESTRUCTION_MAX_DAYS": env_int("DESTRUCTION_MAX_DAYS", 30),
     "LOAN_MAX_DAYS": env_int("LOAN_MAX_DAYS", 30),
     # registers: rows per chunk and worker processes of a long PDF; registers up to SYNC_MAX_ROWS
     # rows may still be downloaded at once; background exports are kept this many hours, in this directory
