@@ -104,6 +104,21 @@ class AttendeesForm(MeetingActionForm):
         return {"users": list(self.cleaned_data["attendees"])}
 
 
+class RemoveAttendeeForm(MeetingActionForm):
+    prefix_name = "remove"
+    attendee = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["attendee"].queryset = get_user_model().objects.filter(
+            pk__in=[a.user_id for a in self.meeting.attendees.all()])
+
+    def service_arguments(self) -> dict:
+        return {"user": self.cleaned_data["attendee"]}
+
+
 class SubmitForm(MeetingActionForm):
     prefix_name = "submit"
     purpose = forms.CharField(label=_("Purpose (for the approvers)"), max_length=1000, required=False)

@@ -20,6 +20,7 @@ from .forms import (
     MeetingForm,
     PassToUnitForm,
     ReceiveForm,
+    RemoveAttendeeForm,
     ReturnForm,
     SignInForm,
     SubmitForm,
@@ -76,9 +77,10 @@ def meeting_new(request):
     return render(request, "meetings/new.html", context)
 
 
-# action name -> (form, service, who sees the form)
+# action name -> (form, service)
 ACTIONS = {
     "attendees": (AttendeesForm, services.add_attendees),
+    "remove": (RemoveAttendeeForm, services.remove_attendee),
     "submit": (SubmitForm, services.submit_for_approval),
     "signin": (SignInForm, services.sign_in),
     "distribute": (DistributeForm, services.distribute),
@@ -135,6 +137,7 @@ def _context(request, meeting, bound=None, refusal_action=""):
         "board": selectors.board(meeting=meeting), "check": check,
         "is_organiser": is_organiser, "is_office": is_office, "approved": approved,
         "may_record_sign_in": approved and (is_organiser or is_office),
+        "may_change_list": meeting.status == Meeting.Status.PLANNING and (is_organiser or is_office),
         "may_self_sign_in": approved and row is not None and row.signed_in_at is None,
         "refusal_action": refusal_action,
     }

@@ -42,6 +42,12 @@ def test_planning_a_meeting_and_the_attendee_refusal(org, venue):
     assert resp.status_code == 302 and resp["Location"] == f"/meetings/{meeting.pk}/"
     page = client.get(resp["Location"]).content.decode()
     assert "Submit for approval" in page and "staff_important-name" in page
+    resp = client.post(f"/meetings/{meeting.pk}/attendees/", {"attendees-attendees": [str(org.head_res.pk)]})
+    assert resp.status_code == 302 and meeting.attendees.count() == 2
+    assert "Remove from the list" in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    resp = client.post(f"/meetings/{meeting.pk}/remove/", {"remove-attendee": str(org.head_res.pk)})
+    assert resp.status_code == 302 and list(meeting.attendees.values_list("user__username", flat=True)) == [
+        "staff_important"]
     resp = client.post(f"/meetings/{meeting.pk}/submit/", {"submit-purpose": "评审"})
     assert resp.status_code == 302 and Meeting.objects.get().status == "submitted"
 
