@@ -45,6 +45,11 @@ class Signature(models.Model):
         HANDED_OVER = "handed_over", _("Handed over")
         RECEIVED = "received", _("Received and counted")
         WITNESSED = "witnessed", _("Witnessed")
+        READ = "read", _("Read and passed on as listed")
+        PLEDGED = "pledged", _("Pledged to keep state secrets")
+        DESTROYED = "destroyed", _("Destroyed beyond recovery")
+        SUPERVISED = "supervised", _("Supervised the destruction on the spot")
+        CHECKED = "checked", _("Checked: vouches for the inventory's result")
 
     event = models.OneToOneField(
         AuditEvent, on_delete=models.PROTECT, related_name="signature", verbose_name=_("audit event")

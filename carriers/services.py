@@ -339,10 +339,13 @@ def _create_signed_handover(handover: Handover, carriers, actor, credential) -> 
 
 def accept_handover(
     *, actor, password: str, handover_id: int, counted_count: int, container=None, status_on_accept: str | None = None,
+    only_kind: str | None = None,
 ) -> Handover:
     """The taker counts, checks and signs; custody moves to the taker, carrier by carrier, in
     the audit trail. A count that does not match is refused here (a dispatch records it as a
-    discrepancy instead)."""
+    discrepancy instead). `only_kind`: the generic handover endpoints pass "transfer", so that a
+    stage's handover (a loan, a dispatch, a meeting copy...) is completed only through its stage,
+    which keeps its own record and the carrier's status in step."""
     with transaction.atomic():
         handover = Handover.objects.select_for_update().filter(pk=handover_id).first()
         if handover is None or handover.taker_id != actor.pk:
@@ -352,6 +355,7 @@ def accept_handover(
         if handover.status != Handover.Status.PENDING:
             raise Conflict(_("This handover is already %(status)s.") % {"status": handover.get_status_display()},
                            code="handover_closed")
+        _refuse_stage_handover(handover, only_kind)
         carriers = list(
             Carrier.objects.select_for_update().filter(handover_items__handover=handover).order_by("pk")
         )
@@ -411,7 +415,16 @@ def _complete_handover(handover, carriers, *, actor, signature, counted_count, c
     return handover
 
 
-def cancel_handover(*, actor, handover_id: int, reason: str) -> Handover:
+def _refuse_stage_handover(handover: Handover, only_kind: str | None) -> None:
+    if only_kind is not None and handover.kind != only_kind:
+        raise Conflict(
+            _("This handover belongs to a stage (%(kind)s): complete or cancel it where it was started.")
+            % {"kind": handover.get_kind_display()},
+            code="stage_handover",
+        )
+
+
+def cancel_handover(*, actor, handover_id: int, reason: str, only_kind: str | None = None) -> Handover:
     """The giver takes back an unfinished handover (the carriers never left them)."""
     with transaction.atomic():
         handover = Handover.objects.select_for_update().filter(pk=handover_id, giver=actor).first()
@@ -422,6 +435,7 @@ def cancel_handover(*, actor, handover_id: int, reason: str) -> Handover:
         if handover.status != Handover.Status.PENDING:
             raise Conflict(_("This handover is already %(status)s.") % {"status": handover.get_status_display()},
                            code="handover_closed")
+        _refuse_stage_handover(handover, only_kind)
         HandoverItem.objects.filter(handover=handover).update(is_open=False)
         handover.status = Handover.Status.CANCELLED
         handover.save(update_fields=["status"])

@@ -211,7 +211,7 @@ def sign_pledge(*, actor, person: Person, password, kind: str = "on_post", signe
                    "reference": reference, "text_zh": zh, "text_en": en}
         signature = audit.sign(
             signer=actor, credential=credential,
-            meaning=Signature.Meaning.APPROVED if own else Signature.Meaning.WITNESSED, target=person,
+            meaning=Signature.Meaning.PLEDGED if own else Signature.Meaning.WITNESSED, target=person,
             content=content,
         )
         pledge = Pledge.objects.create(person=person, kind=kind, method=method, signed_on=signed_on,

@@ -61,7 +61,9 @@ class ContainerViewSet(viewsets.ReadOnlyModelViewSet):
 class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Custody moves only by handover. The giver lists, counts and signs (POST); the taker counts
     and signs (accept); the carriers then belong to the taker. Send Idempotency-Key to retry
-    safely."""
+    safely. Only transfers between holders are accepted or cancelled here; a stage's handover
+    (loan, dispatch, meeting, carrying out, archives, destruction) is completed through its own
+    endpoint (409 `stage_handover` here)."""
 
     serializer_class = HandoverSerializer
     permission_classes = [GatePermission]
@@ -88,7 +90,8 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def accept(self, request, pk=None):
         serializer = HandoverAcceptSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        services.accept_handover(actor=request.user, handover_id=int(pk), **serializer.validated_data)
+        services.accept_handover(actor=request.user, handover_id=int(pk), only_kind="transfer",
+                                 **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(request=HandoverCancelSerializer, responses=HandoverSerializer)
@@ -96,5 +99,6 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def cancel(self, request, pk=None):
         serializer = HandoverCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.cancel_handover(actor=request.user, handover_id=int(pk), **serializer.validated_data)
+        services.cancel_handover(actor=request.user, handover_id=int(pk), only_kind="transfer",
+                                 **serializer.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)

@@ -277,11 +277,11 @@ def execute_in_house(
         approvals.consume(actor=actor, request=approval, quantity=len(carriers))
         base = content_of(request, carriers, destroyer=destroyer.pk, supervisor=supervisor.pk)
         destroyer_signature = audit.sign(
-            signer=destroyer, credential=destroyer_credential, meaning=Signature.Meaning.WITNESSED, target=request,
+            signer=destroyer, credential=destroyer_credential, meaning=Signature.Meaning.DESTROYED, target=request,
             content={**base, "role": "destroyer", "statement": "destroyed beyond recovery"},
         )
         supervisor_signature = audit.sign(
-            signer=supervisor, credential=supervisor_credential, meaning=Signature.Meaning.WITNESSED, target=request,
+            signer=supervisor, credential=supervisor_credential, meaning=Signature.Meaning.SUPERVISED, target=request,
             content={**base, "role": "supervisor", "statement": "supervised on the spot"},
         )
         _destroy(request, carriers, actor=actor, details={"destroyer": destroyer.pk, "supervisor": supervisor.pk,

@@ -539,10 +539,10 @@ def close_inventory(*, actor, password, inventory_id, second_signer, second_pass
                ("found", "misplaced", "unexpected", "missing", "left")},
             "remedial_measures": remedial_measures, "reported_to": reported_to,
         }
-        first = audit.sign(signer=actor, credential=first_credential, meaning=Signature.Meaning.WITNESSED,
+        first = audit.sign(signer=actor, credential=first_credential, meaning=Signature.Meaning.CHECKED,
                            target=inventory, content=content)
         second_signature = audit.sign(signer=second_signer, credential=second_credential,
-                                      meaning=Signature.Meaning.WITNESSED, target=inventory, content=content)
+                                      meaning=Signature.Meaning.CHECKED, target=inventory, content=content)
         opened = timezone.localtime(inventory.opened_at).date().isoformat()
         incident_numbers = []
         for line in missing:

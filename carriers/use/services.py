@@ -271,7 +271,7 @@ def sign_circulation(*, actor, password: str, circulation_id, pass_to=None) -> C
         passed_to = following.reader_id if following else circulation.started_by_id
         content = {"circulation": circulation.pk, "carrier": carrier.registry_number, "position": mine.position,
                    "reader": actor.pk, "read": True, "passed_to": passed_to}
-        signature = audit.sign(signer=actor, credential=credential_, meaning=Signature.Meaning.HANDED_OVER,
+        signature = audit.sign(signer=actor, credential=credential_, meaning=Signature.Meaning.READ,
                                target=circulation, content=content)
         mine.signed_at = signature.signed_at
         mine.signature = signature

@@ -83,8 +83,8 @@ def test_two_signature_destruction_on_the_spot(browser, site):  # noqa: F811
         assert page.locator("#carriers .status").all_inner_texts() == ["Destroyed"] * 3
         destroyer = page.locator("#destroyer-signature").inner_text()
         supervisor = page.locator("#supervisor-signature").inner_text()
-        assert "李登记" in destroyer and "Witnessed" in destroyer
-        assert "王保密" in supervisor and "Witnessed" in supervisor
+        assert "李登记" in destroyer and "Destroyed beyond recovery" in destroyer
+        assert "王保密" in supervisor and "Supervised the destruction" in supervisor
         assert page.locator("#execute-link").count() == 0
         no_overflow(page)
         shot(page, "destruction-destroyed-en")

@@ -36,7 +36,7 @@ def test_pdf_and_csv(org, destroyed, papers, head_sec, tmp_path, language):
         assert "secretary-name" in document and "clerk-name" in document and "head_sec-name" in document
     if language == "en":
         assert "Register of destroyed classified carriers" in text and "Shredding" in csv
-        assert "Witnessed" in csv and "Approved" in csv
+        assert "Destroyed beyond recovery" in csv and "Supervised the destruction" in csv and "Approved" in csv
     else:
         assert "涉密载体销毁登记" in text and "监销人" in csv
 

@@ -87,7 +87,7 @@ def test_an_inventory_finds_a_removed_a_misplaced_and_an_unexpected_carrier(org,
     # two signatures of two different people, over the same content
     first, second = closed.first_signature, closed.second_signature
     assert {first.signer_id, second.signer_id} == {org.secretary.pk, org.unit_head.pk}
-    assert first.content_hash == second.content_hash and first.meaning == Signature.Meaning.WITNESSED
+    assert first.content_hash == second.content_hash and first.meaning == Signature.Meaning.CHECKED
     with pytest.raises(Conflict):
         _close(org, inventory, second=org.unit_head)
 

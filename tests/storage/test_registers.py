@@ -54,7 +54,7 @@ def test_storage_registers_in_both_languages(org, history, staff_carrier, tmp_pa
                       "inventories": "Register of inventory checks"}
             assert titles[name] in pdf
             if name == "inventories":
-                assert "Witnessed" in csv and "Missing" in csv
+                assert "Checked: vouches" in csv and "Missing" in csv
             if name == "retentions":
                 assert "Approved" in csv
         else:

@@ -154,7 +154,7 @@ def test_circulation_goes_round_in_order_and_completes(org, doc):
     circulation.refresh_from_db()
     assert circulation.status == Circulation.Status.COMPLETED and circulation.completed_at
     rows = list(circulation.readers.order_by("position"))
-    assert all(r.signature.meaning == Signature.Meaning.HANDED_OVER for r in rows)
+    assert all(r.signature.meaning == Signature.Meaning.READ for r in rows)
     assert [r.signature.printed_name for r in rows] == ["staff_core-name", "staff_important-name", "head_res-name"]
     assert AuditEvent.objects.filter(action="use.circulation_completed").count() == 1
     people = {line["person"].pk for line in selectors.disclosures(user=org.secretary, carrier=doc)}
