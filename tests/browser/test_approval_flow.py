@@ -118,7 +118,7 @@ def test_department_head_approves_a_publication_review(browser, site):
         review_url = page.url
         assert page.locator("h1").inner_text() == f"{title} Under review"
         assert page.locator("h1 .status").inner_text() == "Under review"
-        facts = page.locator("dl.facts").inner_text()
+        facts = page.locator("dl.facts").first.inner_text()
         assert "Manuscript" in facts and f"Domestic outlet · {OUTLET}" in facts and "Confidential" in facts
         link = page.locator("dl.facts a[href*='/approvals/']")
         assert re.fullmatch(r"#\d+ · Submitted", link.inner_text())
@@ -158,7 +158,7 @@ def test_department_head_approves_a_publication_review(browser, site):
         concerns = page.locator("dl.facts dt", has_text="What it concerns").locator("xpath=following-sibling::dd[1]")
         assert title in concerns.inner_text() and OUTLET in concerns.inner_text()
         assert "Domestic outlet" in concerns.inner_text()
-        assert "周核心" in page.locator("dl.facts").inner_text()
+        assert "周核心" in page.locator("dl.facts").first.inner_text()
         assert step_row(page).locator("td").nth(2).inner_text() == "Open"
         assert page.get_by_role("button", name="Approve and sign").is_visible()
         history_before = page.locator("table.history tbody tr").count()

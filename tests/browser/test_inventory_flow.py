@@ -97,7 +97,7 @@ def test_scan_and_close_with_two_signatures(browser, site):
             page.get_by_role("button", name="Both sign and close").click()
         assert "Closed" in page.locator("h1").inner_text()
         signatures = page.locator("ul.signatures").inner_text()
-        assert "王保密" in signatures and "李登记" in signatures and "Witnessed" in signatures
+        assert "王保密" in signatures and "李登记" in signatures and "Checked: vouches" in signatures
         incidents = page.locator("a", has_text="INC-").all_inner_texts()
         assert len(incidents) == len(never_seen)
         for number in never_seen:

@@ -132,7 +132,7 @@ def test_request_approve_and_run_a_production(browser, site):  # noqa: F811
         # one copy's own page: marking, copy number, signed registration
         follow(page, rows.first.locator("a"))
         assert page.locator("h1 .marking").inner_text() == "Secret★5 years"
-        assert "000001 / 3" in page.locator("dl.facts").inner_text()
+        assert "000001 / 3" in page.locator("dl.facts").first.inner_text()
         assert page.locator("table.history .sig").count() == 1
         page.go_back()
 

@@ -110,7 +110,7 @@ def test_register_a_carrier_and_find_it_in_both_languages(page):
     # the detail page: marking, facts, and the signed history row
     assert re.search(r"/carriers/\d+/$", page.url)
     assert page.locator("h1 .marking").inner_text() == "Secret★5 years"
-    facts = page.locator("dl.facts").inner_text()
+    facts = page.locator("dl.facts").first.inner_text()
     assert title in facts and "机密★5年" in facts and "CAB-01" in facts
     history = page.locator("table.history tbody tr")
     assert "Registered" in history.locator("td:nth-child(4)").all_inner_texts()

@@ -22,7 +22,7 @@ def test_concurrent_runs_of_one_request():
         }, token=secretary)
         assert status == 201, place
         status, production = call(base, "/api/v1/production-requests/", {
-            "title": "2027年度科研计划", "kind": "paper", "level": "SECRET", "secrecy_years": 10, "copies": 7,
+            "title": "并发印制测试文件（2027）", "kind": "paper", "level": "SECRET", "secrecy_years": 10, "copies": 7,
             "purpose": "下发各处室", "place": place["id"],
         }, token=token(base, "staff_core"))
         assert status == 201, production
