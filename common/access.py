@@ -490,38 +490,6 @@ def _visible_conditions_met(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(need, level__lte=person.clearance)
 
 
-def _visible_secrecy_file_rows(queryset: QuerySet, user) -> QuerySet:
-    """Personnel (R10, R14): pledges, training, inspections and passport movements of a person are
-    seen by the person, the unit-wide office roles of their unit and the head of their department."""
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    need = Q(person__user_id=user.pk)
-    user_roles = roles_of(user)
-    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(person__unit_id=person.unit_id)
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        need |= Q(person__department_id=person.department_id)
-    return queryset.filter(need)
-
-
-def _visible_personnel_requests(queryset: QuerySet, user) -> QuerySet:
-    """Personnel (R11, R12), travel requests and departures: the person they concern, who asked,
-    whoever may see its approval request (its approvers), the unit-wide office roles of its unit;
-    always within clearance (the level of the person's post)."""
-    from approvals.models import ApprovalRequest
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    subject = "traveller" if queryset.model._meta.model_name == "travelrequest" else "person"
-    need = Q(**{f"{subject}__user_id": user.pk}) | Q(requested_by_id=user.pk)
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
 def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
     return queryset if person_of(user) is not None else queryset.none()
 
@@ -541,13 +509,6 @@ _RESTRICTORS = {
     "audit.signature": _visible_audit_events,
     "personnel.unit": _visible_units,
     "personnel.person": _visible_people,
-    # personnel (R10-R12, R14): a person's secrecy file, travel requests and departures
-    "personnel.pledge": _visible_secrecy_file_rows,
-    "personnel.trainingrecord": _visible_secrecy_file_rows,
-    "personnel.inspection": _visible_secrecy_file_rows,
-    "personnel.passportmovement": _visible_secrecy_file_rows,
-    "personnel.travelrequest": _visible_personnel_requests,
-    "personnel.departure": _visible_personnel_requests,
     # personnel (R10-R12, R14): a person's secrecy file, travel requests and departures
     "personnel.pledge": _visible_secrecy_file_rows,
     "personnel.trainingrecord": _visible_secrecy_file_rows,

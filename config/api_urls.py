@@ -17,13 +17,13 @@ from audit.api.views import (
 )
 from carriers.api.views import CarrierViewSet, ContainerViewSet, HandoverViewSet
 from carriers.carrying.api.views import CarryOutRequestViewSet
-from carriers.declassification.api.views import DeclassificationReviewViewSet
 from carriers.copying.api.views import (
     CopyLicenceViewSet,
     CopyRequestViewSet,
     DerivationViewSet,
     LineageView,
 )
+from carriers.declassification.api.views import DeclassificationReviewViewSet
 from carriers.destruction.api.views import DestructionFacilityViewSet, DestructionRequestViewSet
 from carriers.production.api.views import (
     EnterpriseViewSet,
@@ -70,11 +70,11 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("production-requests", ProductionRequestViewSet, basename="production-request")
 router.register("destruction-facilities", DestructionFacilityViewSet, basename="destruction-facility")
 router.register("destruction-requests", DestructionRequestViewSet, basename="destruction-request")
+router.register("carry-out-requests", CarryOutRequestViewSet, basename="carry-out-request")
+router.register("declassification-reviews", DeclassificationReviewViewSet, basename="declassification-review")
 router.register("copy-licences", CopyLicenceViewSet, basename="copy-licence")
 router.register("copy-requests", CopyRequestViewSet, basename="copy-request")
 router.register("derivations", DerivationViewSet, basename="derivation")
-router.register("carry-out-requests", CarryOutRequestViewSet, basename="carry-out-request")
-router.register("declassification-reviews", DeclassificationReviewViewSet, basename="declassification-review")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("audit/verifications", ChainVerificationViewSet, basename="audit-verification")
 router.register("approvals", ApprovalRequestViewSet, basename="approval")
@@ -82,9 +82,9 @@ router.register("approval-policies", ApprovalPolicyViewSet, basename="approval-p
 router.register("publication-reviews", PublicationReviewViewSet, basename="publication-review")
 router.register("delegations", DelegationViewSet, basename="delegation")
 router.register("alerts", AlertViewSet, basename="alert")
-router.register("register-exports", RegisterExportViewSet, basename="register-export")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("meeting-venues", MeetingVenueViewSet, basename="meeting-venue")
+router.register("register-exports", RegisterExportViewSet, basename="register-export")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("storage-entries", StorageEntryViewSet, basename="storage-entry")
 router.register("retentions", RetentionViewSet, basename="retention")

@@ -245,6 +245,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO and fontTools its subsetting: only their warnings
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- the regulation's configurable defaults (GLOSSARY.md, "Defaults") ------------------------------
@@ -265,6 +270,23 @@ REGISTRY = {
     "SECRECY_EXPIRY_WINDOW_DAYS": env_int("SECRECY_EXPIRY_WINDOW_DAYS", 90),
     "APPROVAL_STEP_MAX_DAYS": env_int("APPROVAL_STEP_MAX_DAYS", 3),
     "DISPATCH_MAX_DAYS": env_int("DISPATCH_MAX_DAYS", 7),
+    # use (R3): a loan is due back after LOAN_DEFAULT_DAYS unless another date is given, at most
+    # LOAN_MAX_DAYS after it is asked for (an approved extension too)
+    "LOAN_DEFAULT_DAYS": env_int("LOAN_DEFAULT_DAYS", 14),
+    "LOAN_MAX_DAYS": env_int("LOAN_MAX_DAYS", 30),
+    # secrecy periods: a declassification condition recorded as met is to be reviewed within this many days
+    "DECLASSIFICATION_REVIEW_DAYS": env_int("DECLASSIFICATION_REVIEW_DAYS", 30),
+    # registers: rows per chunk and worker processes of a long PDF; registers up to SYNC_MAX_ROWS
+    # rows may still be downloaded at once; background exports are kept this many hours, in this directory
+    "REGISTER_CHUNK_ROWS": env_int("REGISTER_CHUNK_ROWS", 500),
+    "REGISTER_RENDER_WORKERS": env_int("REGISTER_RENDER_WORKERS", 2),
+    "REGISTER_SYNC_MAX_ROWS": env_int("REGISTER_SYNC_MAX_ROWS", 2000),
+    "REGISTER_EXPORT_KEEP_HOURS": env_int("REGISTER_EXPORT_KEEP_HOURS", 24),
+    "REGISTER_EXPORT_DIR": env_str("REGISTER_EXPORT_DIR", str(VAR_DIR / "register-exports")),
+    # R7: more carriers than this in one destruction request are a batch, sent to a designated facility
+    "DESTRUCTION_IN_HOUSE_MAX": env_int("DESTRUCTION_IN_HOUSE_MAX", 20),
+    # ... and an approved destruction not carried out this many days after its approval is reported
+    "DESTRUCTION_MAX_DAYS": env_int("DESTRUCTION_MAX_DAYS", 30),
     # R12: disengagement period after leaving the post, in months (shortest, longest) by secrecy post
     # (GLOSSARY: core 2-3 years, important 1-2 years, general 6-12 months); the longest is the default
     "DISENGAGEMENT_MONTHS": {"core": (24, 36), "important": (12, 24), "general": (6, 12)},
@@ -277,29 +299,4 @@ REGISTRY = {
     # inventory check is due this many days after the last one (GLOSSARY: at least once a year)
     "RETENTION_MAX_DAYS": env_int("RETENTION_MAX_DAYS", 30),
     "INVENTORY_INTERVAL_DAYS": env_int("INVENTORY_INTERVAL_DAYS", 365),
-    # use (R3): a loan is due back after LOAN_DEFAULT_DAYS unless another date is given, at most
-    # LOAN_MAX_DAYS after it is asked for (an approved extension too)
-    "LOAN_DEFAULT_DAYS": env_int("LOAN_DEFAULT_DAYS", 14),
-    # ... and an approved destruction not carried out this many days after its approval is reported
-    "DESTRUCTION_MAX_DAYS": env_int("DESTRUCTION_MAX_DAYS", 30),
-    "LOAN_MAX_DAYS": env_int("LOAN_MAX_DAYS", 30),
-    # registers: rows per chunk and worker processes of a long PDF; registers up to SYNC_MAX_ROWS
-    # rows may still be downloaded at once; background exports are kept this many hours, in this directory
-    "REGISTER_CHUNK_ROWS": env_int("REGISTER_CHUNK_ROWS", 500),
-    "REGISTER_RENDER_WORKERS": env_int("REGISTER_RENDER_WORKERS", 2),
-    "REGISTER_SYNC_MAX_ROWS": env_int("REGISTER_SYNC_MAX_ROWS", 2000),
-    "REGISTER_EXPORT_KEEP_HOURS": env_int("REGISTER_EXPORT_KEEP_HOURS", 24),
-    "REGISTER_EXPORT_DIR": env_str("REGISTER_EXPORT_DIR", str(VAR_DIR / "register-exports")),
-    # secrecy periods: a declassification condition recorded as met is to be reviewed within this many days
-    "DECLASSIFICATION_REVIEW_DAYS": env_int("DECLASSIFICATION_REVIEW_DAYS", 30),
-    # R7: more carriers than this in one destruction request are a batch, sent to a designated facility
-    "DESTRUCTION_IN_HOUSE_MAX": env_int("DESTRUCTION_IN_HOUSE_MAX", 20),
-    # R12: disengagement period after leaving the post, in months (shortest, longest) by secrecy post
-    # (GLOSSARY: core 2-3 years, important 1-2 years, general 6-12 months); the longest is the default
-    "DISENGAGEMENT_MONTHS": {"core": (24, 36), "important": (12, 24), "general": (6, 12)},
-    # ... and its end is reported this many days ahead
-    "DISENGAGEMENT_ENDING_DAYS": env_int("DISENGAGEMENT_ENDING_DAYS", 30),
-    # R14: confidentiality training is due this many days after the last passed course; remind ahead
-    "TRAINING_INTERVAL_DAYS": env_int("TRAINING_INTERVAL_DAYS", 365),
-    "TRAINING_REMINDER_DAYS": env_int("TRAINING_REMINDER_DAYS", 30),
 }
