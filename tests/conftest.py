@@ -27,6 +27,14 @@ def pytest_sessionstart(session):
         )
 
 
+# the longest tests start first, so that under xdist they run beside the rest instead of after it
+LONGEST_FIRST = ("test_schema_fuzz.py", "test_register_benchmark", "test_embedded_mode.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=lambda item: not any(name in item.nodeid for name in LONGEST_FIRST))
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default():
     """Every test starts in English (LANGUAGE_CODE of the test settings), whatever an earlier test
