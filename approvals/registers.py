@@ -15,12 +15,13 @@ from registers.base import (
     Column,
     Extract,
     Register,
+    apply_filters,
     choice_field,
     clean_filters,
-    id_field,
+    common_fields,
+    extract_of,
     in_period,
-    level_field,
-    level_value,
+    person_name,
     signatures_text,
 )
 from registers.selectors import require_register_access
@@ -28,45 +29,23 @@ from registers.selectors import require_register_access
 from .models import ApprovalRequest, Decision, RequestKind
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return person.full_name if person else user.get_username()
-
-
 def _approval_fields():
-    return {
-        "unit": id_field(_("Unit")), "department": id_field(_("Department")), "level": level_field(),
-        "status": choice_field(_("Status"), ApprovalRequest.Status.choices),
-        "kind": choice_field(_("Request kind"), RequestKind.choices),
-    }
+    return common_fields(department=True, status_choices=ApprovalRequest.Status.choices,
+                         kind_label=_("Request kind"), kind_choices=RequestKind.choices)
 
 
 def approvals_extract(*, user, params) -> Extract:
     """Visible approval requests made in the period, oldest first, with every decision's signature."""
     require_register_access(user)
     filters = clean_filters(params, _approval_fields())
-    data = filters.data
-    rows = access.restrict(ApprovalRequest.objects.all(), user)
-    if data.get("unit"):
-        rows = rows.filter(unit_id=data["unit"])
-    if data.get("department"):
-        rows = rows.filter(department_id=data["department"])
-    if data.get("level"):
-        rows = rows.filter(level=level_value(data["level"]))
-    if data.get("status"):
-        rows = rows.filter(status=data["status"])
-    if data.get("kind"):
-        rows = rows.filter(kind=data["kind"])
+    rows = apply_filters(access.restrict(ApprovalRequest.objects.all(), user), filters.data, kind="kind")
     rows = list(
         in_period(rows, "created_at", filters)
         .select_related("requester__person", "unit", "department")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.select_related("signature")))
         .order_by("created_at", "pk")
     )
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
+    return extract_of(rows, filters)
 
 
 def _decisions(request) -> str:
@@ -88,7 +67,7 @@ APPROVALS = Register(
         Column("事项", "Kind", lambda r: r.get_kind_display() + (f" ({r.variant})" if r.variant else ""), "12%"),
         Column("标题", "Title", lambda r: r.title, "18%"),
         Column("密级", "Level", lambda r: r.get_level_display(), "6%"),
-        Column("申请人", "Requested by", lambda r: _name(r.requester), "8%"),
+        Column("申请人", "Requested by", lambda r: person_name(r.requester), "8%"),
         Column("部门", "Department", lambda r: r.department or r.unit, "9%"),
         Column("提交时间", "Submitted at", lambda r: r.submitted_at, "9%"),
         Column("状态", "Status", lambda r: r.get_status_display(), "7%"),
@@ -110,8 +89,7 @@ def signatures_extract(*, user, params) -> Extract:
     require_register_access(user)
     filters = clean_filters(params, _signature_fields())
     rows = access.restrict(Signature.objects.select_related("event"), user)
-    if filters.data.get("kind"):
-        rows = rows.filter(meaning=filters.data["kind"])
+    rows = apply_filters(rows, filters.data, kind="meaning")
     rows = list(in_period(rows, "signed_at", filters).order_by("signed_at", "pk"))
     carrier_ids = {int(s.target_id) for s in rows if s.target_type == "carriers.carrier" and s.target_id.isdigit()}
     level = None

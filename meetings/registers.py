@@ -5,19 +5,18 @@ query (select_related)."""
 
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from common.levels import LEVEL_EN, LEVEL_ZH, Level
 from registers.base import (
     Column,
     Extract,
     Register,
-    choice_field,
+    apply_filters,
     clean_filters,
-    id_field,
+    common_fields,
+    extract_of,
     in_period,
-    level_field,
-    level_value,
+    person_name,
     signature_text,
 )
 from registers.selectors import require_register_access
@@ -27,10 +26,7 @@ from .models import MeetingCopy
 
 
 def _fields():
-    return {
-        "unit": id_field(_("Unit")), "level": level_field(),
-        "status": choice_field(_("Status"), MeetingCopy.State.choices),
-    }
+    return common_fields(status_choices=MeetingCopy.State.choices)
 
 
 def distribution_extract(*, user, params) -> Extract:
@@ -45,18 +41,9 @@ def distribution_extract(*, user, params) -> Extract:
     rows = selectors.distribution_register(user=user, unit=unit, status=data.get("status") or "")
     if data.get("unit") and unit is None:
         rows = rows.none()
-    if data.get("level"):
-        rows = rows.filter(carrier__level=level_value(data["level"]))
-    rows = list(in_period(rows, "handed_out_at", filters))
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.carrier.level for row in rows), default=None))
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return person.full_name if person else user.get_username()
+    # unit and status were applied by the selector above
+    rows = apply_filters(rows, data, unit=None, status=None, level="carrier__level")
+    return extract_of(in_period(rows, "handed_out_at", filters), filters, level_of=lambda row: row.carrier.level)
 
 
 def _meeting(copy) -> str:
@@ -87,7 +74,7 @@ def _outcome(copy) -> str:
     text = str(selectors.OUTCOMES[selectors.outcome_of(copy)])
     if copy.state == MeetingCopy.State.MISSING:
         at = timezone.localtime(copy.missing_at).strftime("%Y-%m-%d %H:%M")
-        text += f"\n{_name(copy.missing_by)} · {at}\n{copy.missing_note}"
+        text += f"\n{person_name(copy.missing_by)} · {at}\n{copy.missing_note}"
     return text
 
 
@@ -102,7 +89,7 @@ MEETING_DISTRIBUTION = Register(
         Column("载体编号·份号", "Carrier · copy", lambda c: f"{c.carrier.registry_number}\n{c.carrier.copy_number}",
                "10%", css=NUMBER_CSS),
         Column("密级", "Level", _marking, "6%"),
-        Column("参会人", "Attendee", lambda c: _name(c.attendee.user), "8%"),
+        Column("参会人", "Attendee", lambda c: person_name(c.attendee.user), "8%"),
         Column("分发签名", "Handed out (signature)", lambda c: signature_text(c.handover.giver_signature), "13%"),
         Column("签收签名", "Received (signature)", lambda c: signature_text(c.handover.taker_signature), "13%"),
         Column("清退或留存签名", "Returned or kept (signatures)", _back, "18%"),

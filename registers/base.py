@@ -197,3 +197,64 @@ def in_period(queryset, field: str, filters: Filters):
         queryset = queryset.filter(**{f"{field}__lt": end})
     return queryset
 
+
+
+# --- shared by the stages' registers -------------------------------------------------------------------
+
+
+def person_name(user) -> str:
+    """A user as registers print them: the person's full name, else the username; nobody: empty."""
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)
+    return person.full_name if person else user.get_username()
+
+
+def common_fields(*, department: bool = False, status_choices=None, kind_label=None, kind_choices=None,
+                  **extra) -> dict:
+    """The filters most registers take, in their usual order: unit, (department), level, (status),
+    (kind), then the register's own `extra` fields."""
+    fields = {"unit": id_field(_("Unit"))}
+    if department:
+        fields["department"] = id_field(_("Department"))
+    fields["level"] = level_field()
+    if status_choices is not None:
+        fields["status"] = choice_field(_("Status"), status_choices)
+    if kind_choices is not None:
+        fields["kind"] = choice_field(kind_label, kind_choices)
+    fields.update(extra)
+    return fields
+
+
+def approval_signatures(row) -> str:
+    """The signatures on the decisions of a row's approval (prefetch approval__decisions), oldest
+    first, one per line; no approval: an empty cell."""
+    if row.approval_id is None:
+        return ""
+    return signatures_text(decision.signature for decision in row.approval.decisions.all())
+
+
+COMMON_LOOKUPS = {"unit": "unit_id", "department": "department_id", "level": "level", "status": "status"}
+
+
+def apply_filters(rows, data, **lookups):
+    """Narrow rows by each filter present in data. A filter maps to an ORM lookup: unit → unit_id,
+    department → department_id, level → level, status → status unless `lookups` says otherwise
+    (a lookup name, a callable value → Q, or None to leave that filter out); other filters (kind,
+    scope …) apply only when named in `lookups`. The level is converted with level_value."""
+    for name, lookup in {**COMMON_LOOKUPS, **lookups}.items():
+        value = data.get(name)
+        if not value or lookup is None:
+            continue
+        if name == "level":
+            value = level_value(value)
+        rows = rows.filter(lookup(value)) if callable(lookup) else rows.filter(**{lookup: value})
+    return rows
+
+
+def extract_of(rows, filters: Filters, *, level_of=lambda row: row.level) -> Extract:
+    """The Extract of a register's rows (in order) and cleaned filters; its level is the highest
+    among the rows."""
+    rows = list(rows)
+    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
+                   level=max((level_of(row) for row in rows), default=None))

@@ -7,19 +7,12 @@ from carriers.models import Carrier, Status
 from common.templatetags.registry import ACTION_LABELS
 
 from . import selectors
-from .base import Column, Register, choice_field, id_field, level_field
+from .base import Column, Register, common_fields, person_name
 from .registry import RegisterRegistry
 
 
 def _zh() -> bool:
     return (get_language() or "").lower().startswith("zh")
-
-
-def _holder(carrier) -> str:
-    if carrier.holder is None:
-        return ""
-    person = getattr(carrier.holder, "person", None)
-    return person.full_name if person else carrier.holder.get_username()
 
 
 def _container(carrier) -> str:
@@ -30,10 +23,7 @@ def _container(carrier) -> str:
 
 
 def _ledger_fields():
-    return {
-        "unit": id_field(_("Unit")), "level": level_field(), "status": choice_field(_("Status"), Status.choices),
-        "kind": choice_field(_("Kind"), Carrier.Kind.choices),
-    }
+    return common_fields(status_choices=Status.choices, kind_label=_("Kind"), kind_choices=Carrier.Kind.choices)
 
 
 CARRIER_LEDGER = Register(
@@ -47,7 +37,7 @@ CARRIER_LEDGER = Register(
         Column("类别", "Kind", lambda c: c.get_kind_display(), "7%"),
         Column("份号", "Copy", lambda c: c.copy_number, "6%"),
         Column("状态", "Status", lambda c: c.get_status_display(), "8%"),
-        Column("持有人", "Holder", _holder, "10%"),
+        Column("持有人", "Holder", lambda c: person_name(c.holder), "10%"),
         Column("存放位置", "Container", _container, "13%"),
         Column("登记时间", "Registered at", lambda c: c.registered_at, "13%"),
     ),

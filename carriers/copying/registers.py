@@ -15,39 +15,18 @@ from registers.base import (
     Column,
     Extract,
     Register,
-    choice_field,
+    apply_filters,
+    approval_signatures,
     clean_filters,
-    id_field,
+    common_fields,
+    extract_of,
     in_period,
-    level_field,
-    level_value,
+    person_name,
     signature_text,
-    signatures_text,
 )
 from registers.selectors import require_register_access
 
 from .models import CopyMade, CopyRequest, Derivation
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return person.full_name if person else user.get_username()
-
-
-def _filter(rows, data, *, kind_field=None):
-    if data.get("unit"):
-        rows = rows.filter(unit_id=data["unit"])
-    if data.get("department"):
-        rows = rows.filter(department_id=data["department"])
-    if data.get("level"):
-        rows = rows.filter(level=level_value(data["level"]))
-    if data.get("status"):
-        rows = rows.filter(status=data["status"])
-    if kind_field and data.get("kind"):
-        rows = rows.filter(**{kind_field: data["kind"]})
-    return rows
 
 
 def _registration_signatures(carrier_ids) -> dict[str, Signature]:
@@ -57,20 +36,11 @@ def _registration_signatures(carrier_ids) -> dict[str, Signature]:
     return {signature.target_id: signature for signature in signatures}
 
 
-def _approvals(row) -> str:
-    if row.approval_id is None:
-        return ""
-    return signatures_text(decision.signature for decision in row.approval.decisions.all())
-
-
 # --- copying -------------------------------------------------------------------------------------
 
 
 def _copying_fields():
-    return {
-        "unit": id_field(_("Unit")), "department": id_field(_("Department")), "level": level_field(),
-        "status": choice_field(_("Status"), CopyRequest.Status.choices),
-    }
+    return common_fields(department=True, status_choices=CopyRequest.Status.choices)
 
 
 def copying_extract(*, user, params) -> Extract:
@@ -79,7 +49,8 @@ def copying_extract(*, user, params) -> Extract:
     their registration."""
     require_register_access(user)
     filters = clean_filters(params, _copying_fields())
-    rows = in_period(_filter(access.restrict(CopyRequest.objects.all(), user), filters.data), "created_at", filters)
+    rows = in_period(apply_filters(access.restrict(CopyRequest.objects.all(), user), filters.data), "created_at",
+                     filters)
     copies = CopyMade.objects.filter(carrier__in=visible_carriers(user=user).values("pk")).select_related("carrier")
     rows = list(
         rows.select_related("unit", "department", "requester__person", "source", "authority_unit",
@@ -94,8 +65,7 @@ def copying_extract(*, user, params) -> Extract:
     signatures = _registration_signatures(first_copies)
     for row in rows:
         row.copy_signature = signatures.get(str(row.visible_copies[0].carrier_id)) if row.visible_copies else None
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
+    return extract_of(rows, filters)
 
 
 def _copies(row) -> str:
@@ -103,7 +73,7 @@ def _copies(row) -> str:
         return ""
     when = timezone.localtime(row.executed_at).strftime("%Y-%m-%d %H:%M")
     numbers = "\n".join(f"{m.copy_number} {m.carrier.registry_number}" for m in row.visible_copies)
-    return f"{_name(row.executed_by)} · {when}\n{numbers}".strip()
+    return f"{person_name(row.executed_by)} · {when}\n{numbers}".strip()
 
 
 COPYING = Register(
@@ -117,9 +87,9 @@ COPYING = Register(
         Column("标题", "Title", lambda r: r.source.title, "14%"),
         Column("份数", "Copies", lambda r: r.copies, "5%"),
         Column("用途", "Purpose", lambda r: r.purpose, "10%"),
-        Column("申请人", "Requested by", lambda r: _name(r.requester), "8%"),
+        Column("申请人", "Requested by", lambda r: person_name(r.requester), "8%"),
         Column("发文机关（审批）", "Issuing authority", lambda r: r.authority_unit.name, "8%"),
-        Column("审批签名", "Approval signatures", _approvals, "11%"),
+        Column("审批签名", "Approval signatures", approval_signatures, "11%"),
         Column("复制（人·时间·份号·登记编号）", "Copied (by · at · copy no. · registry no.)", _copies, "11%",
                css="font-size: 7pt;"),
         Column("登记签名", "Registered (signature)", lambda r: signature_text(r.copy_signature), "8%"),
@@ -134,11 +104,8 @@ COPYING = Register(
 
 
 def _derivation_fields():
-    return {
-        "unit": id_field(_("Unit")), "department": id_field(_("Department")), "level": level_field(),
-        "status": choice_field(_("Status"), Derivation.Status.choices),
-        "kind": choice_field(_("Kind"), Derivation.Kind.choices),
-    }
+    return common_fields(department=True, status_choices=Derivation.Status.choices, kind_label=_("Kind"),
+                         kind_choices=Derivation.Kind.choices)
 
 
 def derivations_extract(*, user, params) -> Extract:
@@ -147,7 +114,7 @@ def derivations_extract(*, user, params) -> Extract:
     signature."""
     require_register_access(user)
     filters = clean_filters(params, _derivation_fields())
-    rows = in_period(_filter(access.restrict(Derivation.objects.all(), user), filters.data, kind_field="kind"),
+    rows = in_period(apply_filters(access.restrict(Derivation.objects.all(), user), filters.data, kind="kind"),
                      "created_at", filters)
     rows = list(
         rows.select_related("unit", "department", "requester__person", "carrier", "made_by__person")
@@ -161,8 +128,7 @@ def derivations_extract(*, user, params) -> Extract:
     signatures = _registration_signatures([row.carrier_id for row in rows if row.carrier_id])
     for row in rows:
         row.made_signature = signatures.get(str(row.carrier_id)) if row.carrier_id else None
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
+    return extract_of(rows, filters)
 
 
 def _period(row) -> str:
@@ -183,8 +149,8 @@ DERIVATIONS = Register(
                "14%", css="font-size: 7pt;"),
         Column("密级标志", "Marking", lambda d: d.marking, "8%"),
         Column("保密期限至", "Secret until", _period, "8%"),
-        Column("申请人", "Requested by", lambda d: _name(d.requester), "7%"),
-        Column("审批签名", "Approval signatures", _approvals, "10%"),
+        Column("申请人", "Requested by", lambda d: person_name(d.requester), "7%"),
+        Column("审批签名", "Approval signatures", approval_signatures, "10%"),
         Column("登记编号", "Registry number", lambda d: d.carrier.registry_number if d.carrier_id else "", "12%",
                css="white-space: nowrap;"),
         Column("登记签名", "Registered (signature)", lambda d: signature_text(d.made_signature), "11%"),

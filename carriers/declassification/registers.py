@@ -12,13 +12,13 @@ from registers.base import (
     Column,
     Extract,
     Register,
-    choice_field,
+    apply_filters,
+    approval_signatures,
     clean_filters,
-    id_field,
+    common_fields,
+    extract_of,
     in_period,
-    level_field,
-    level_value,
-    signatures_text,
+    person_name,
 )
 from registers.selectors import require_register_access
 
@@ -30,40 +30,22 @@ def _zh() -> bool:
     return (get_language() or "").lower().startswith("zh")
 
 
-def _name(user) -> str:
-    person = getattr(user, "person", None)
-    return person.full_name if person else user.get_username()
-
-
 def _fields():
-    return {
-        "unit": id_field(_("Unit")), "level": level_field(),
-        "status": choice_field(_("Status"), DeclassificationReview.Status.choices),
-        "kind": choice_field(_("Proposed outcome"), Outcome.choices),
-    }
+    return common_fields(status_choices=DeclassificationReview.Status.choices, kind_label=_("Proposed outcome"),
+                         kind_choices=Outcome.choices)
 
 
 def reviews_extract(*, user, params) -> Extract:
     """Visible reviews proposed in the period, oldest first, with the approvers' signatures."""
     require_register_access(user)
     filters = clean_filters(params, _fields())
-    data = filters.data
-    rows = selectors.visible_reviews(user=user)
-    if data.get("unit"):
-        rows = rows.filter(unit_id=data["unit"])
-    if data.get("level"):
-        rows = rows.filter(level=level_value(data["level"]))
-    if data.get("status"):
-        rows = rows.filter(status=data["status"])
-    if data.get("kind"):
-        rows = rows.filter(outcome=data["kind"])
+    rows = apply_filters(selectors.visible_reviews(user=user), filters.data, kind="outcome")
     rows = list(
         in_period(rows, "created_at", filters)
         .prefetch_related(Prefetch("approval__decisions", queryset=Decision.objects.select_related("signature")))
         .order_by("created_at", "pk")
     )
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
+    return extract_of(rows, filters)
 
 
 def _before(review) -> str:
@@ -80,12 +62,6 @@ def _after(review) -> str:
     return f"{marking} · {ends}".strip(" ·")
 
 
-def _approvals(review) -> str:
-    if review.approval_id is None:
-        return ""
-    return signatures_text(decision.signature for decision in review.approval.decisions.all())
-
-
 DECLASSIFICATION_REVIEWS = Register(
     name="declassification-reviews",
     title_zh="保密期限审核（延长、降密、解密）登记簿",
@@ -98,8 +74,8 @@ DECLASSIFICATION_REVIEWS = Register(
         Column("原密级·期限", "Before", _before, "10%"),
         Column("变更后", "After", _after, "12%"),
         Column("理由", "Reason", lambda r: r.reason, "11%"),
-        Column("提出人", "Proposed by", lambda r: _name(r.requester), "9%"),
-        Column("审批签名", "Approval signatures", _approvals, "15%", css="font-size: 7pt;"),
+        Column("提出人", "Proposed by", lambda r: person_name(r.requester), "9%"),
+        Column("审批签名", "Approval signatures", approval_signatures, "15%", css="font-size: 7pt;"),
         Column("状态", "Status", lambda r: r.get_status_display(), "6%"),
         Column("执行时间", "Applied at", lambda r: r.applied_at, "8%"),
     ),

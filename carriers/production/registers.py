@@ -16,14 +16,14 @@ from registers.base import (
     Column,
     Extract,
     Register,
-    choice_field,
+    apply_filters,
+    approval_signatures,
     clean_filters,
-    id_field,
+    common_fields,
+    extract_of,
     in_period,
-    level_field,
-    level_value,
+    person_name,
     signature_text,
-    signatures_text,
 )
 from registers.selectors import require_register_access
 
@@ -34,19 +34,9 @@ def _zh() -> bool:
     return (get_language() or "").lower().startswith("zh")
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return person.full_name if person else user.get_username()
-
-
 def _production_fields():
-    return {
-        "unit": id_field(_("Unit")), "department": id_field(_("Department")), "level": level_field(),
-        "status": choice_field(_("Status"), ProductionRequest.Status.choices),
-        "kind": choice_field(_("Kind"), Carrier.Kind.choices),
-    }
+    return common_fields(department=True, status_choices=ProductionRequest.Status.choices, kind_label=_("Kind"),
+                         kind_choices=Carrier.Kind.choices)
 
 
 def production_extract(*, user, params) -> Extract:
@@ -54,18 +44,7 @@ def production_extract(*, user, params) -> Extract:
     their approvers' signatures, their run and the registry numbers of the copies it made."""
     require_register_access(user)
     filters = clean_filters(params, _production_fields())
-    data = filters.data
-    rows = access.restrict(ProductionRequest.objects.all(), user)
-    if data.get("unit"):
-        rows = rows.filter(unit_id=data["unit"])
-    if data.get("department"):
-        rows = rows.filter(department_id=data["department"])
-    if data.get("level"):
-        rows = rows.filter(level=level_value(data["level"]))
-    if data.get("status"):
-        rows = rows.filter(status=data["status"])
-    if data.get("kind"):
-        rows = rows.filter(kind=data["kind"])
+    rows = apply_filters(access.restrict(ProductionRequest.objects.all(), user), filters.data, kind="kind")
     rows = in_period(rows, "created_at", filters)
     copies = visible_carriers(user=user).filter(intermediate_kind="").select_related(None)
     rows = list(
@@ -77,8 +56,7 @@ def production_extract(*, user, params) -> Extract:
         )
         .order_by("created_at", "pk")
     )
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
+    return extract_of(rows, filters)
 
 
 def _where(production) -> str:
@@ -87,19 +65,13 @@ def _where(production) -> str:
     return production.enterprise.name if production.enterprise_id else ""
 
 
-def _approvals(production) -> str:
-    if production.approval_id is None:
-        return ""
-    return signatures_text(decision.signature for decision in production.approval.decisions.all())
-
-
 def _run(production) -> str:
     run = getattr(production, "run", None)
     if run is None:
         return ""
     copies = "\n".join(c.registry_number for c in getattr(run, "visible_copies", []))
     made = _("%(count)s copies") % {"count": run.copies_made}
-    return f"{_name(run.run_by)} · {timezone.localtime(run.run_at).strftime('%Y-%m-%d %H:%M')} · {made}\n{copies}".strip()
+    return f"{person_name(run.run_by)} · {timezone.localtime(run.run_at).strftime('%Y-%m-%d %H:%M')} · {made}\n{copies}".strip()
 
 
 PRODUCTION = Register(
@@ -114,9 +86,9 @@ PRODUCTION = Register(
         Column("类别", "Kind", lambda p: p.get_kind_display(), "7%"),
         Column("份数", "Copies", lambda p: p.copies, "5%"),
         Column("制作地点/单位", "Place or enterprise", _where, "10%"),
-        Column("申请人", "Requested by", lambda p: _name(p.requester), "8%"),
+        Column("申请人", "Requested by", lambda p: person_name(p.requester), "8%"),
         Column("状态", "Status", lambda p: p.get_status_display(), "8%"),
-        Column("审批签名", "Approval signatures", _approvals, "12%"),
+        Column("审批签名", "Approval signatures", approval_signatures, "12%"),
         Column("制作（人·时间·份数·登记编号）", "Run (by · at · copies · registry numbers)", _run, "10%",
                css="font-size: 7pt;"),
     ),
@@ -127,11 +99,8 @@ PRODUCTION = Register(
 
 
 def _intermediate_fields():
-    return {
-        "unit": id_field(_("Unit")), "department": id_field(_("Department")), "level": level_field(),
-        "status": choice_field(_("Status"), Carrier.Status.choices),
-        "kind": choice_field(_("Intermediate material"), IntermediateKind.choices),
-    }
+    return common_fields(department=True, status_choices=Carrier.Status.choices,
+                         kind_label=_("Intermediate material"), kind_choices=IntermediateKind.choices)
 
 
 def intermediate_extract(*, user, params) -> Extract:
@@ -139,18 +108,8 @@ def intermediate_extract(*, user, params) -> Extract:
     first, with the signature of whoever registered each."""
     require_register_access(user)
     filters = clean_filters(params, _intermediate_fields())
-    data = filters.data
-    rows = visible_carriers(user=user).exclude(intermediate_kind="")
-    if data.get("unit"):
-        rows = rows.filter(unit_id=data["unit"])
-    if data.get("department"):
-        rows = rows.filter(production_run__request__department_id=data["department"])
-    if data.get("level"):
-        rows = rows.filter(level=level_value(data["level"]))
-    if data.get("status"):
-        rows = rows.filter(status=data["status"])
-    if data.get("kind"):
-        rows = rows.filter(intermediate_kind=data["kind"])
+    rows = apply_filters(visible_carriers(user=user).exclude(intermediate_kind=""), filters.data,
+                         department="production_run__request__department_id", kind="intermediate_kind")
     rows = list(
         in_period(rows, "registered_at", filters)
         .select_related("production_run__request", "holder__person", "container")
@@ -163,8 +122,7 @@ def intermediate_extract(*, user, params) -> Extract:
     by_carrier = {signature.target_id: signature for signature in signatures}
     for row in rows:
         row.registered_signature = by_carrier.get(str(row.pk))
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
+    return extract_of(rows, filters)
 
 
 def _container(carrier) -> str:

@@ -15,14 +15,15 @@ from registers.base import (
     Column,
     Extract,
     Register,
+    apply_filters,
+    approval_signatures,
     choice_field,
     clean_filters,
-    id_field,
+    common_fields,
+    extract_of,
     in_period,
-    level_field,
-    level_value,
+    person_name,
     signature_text,
-    signatures_text,
 )
 from registers.selectors import require_register_access
 
@@ -31,13 +32,6 @@ from .models import Inventory, StorageEntry, TemporaryRetention
 
 def _zh() -> bool:
     return (get_language() or "").lower().startswith("zh")
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return person.full_name if person else user.get_username()
 
 
 def _container(container) -> str:
@@ -50,33 +44,20 @@ def _marking(carrier) -> str:
     return carrier.marking_zh if _zh() else carrier.marking_en
 
 
-def _common_fields():
-    return {"unit": id_field(_("Unit")), "level": level_field()}
-
-
-def _filtered(rows, data):
-    if data.get("unit"):
-        rows = rows.filter(unit_id=data["unit"])
-    if data.get("level"):
-        rows = rows.filter(level=level_value(data["level"]))
-    return rows
-
-
 # --- storage ------------------------------------------------------------------------------------
 
 
 def storage_extract(*, user, params) -> Extract:
     """Carriers put into (or moved between) containers in the period, of carriers the reader may see."""
     require_register_access(user)
-    filters = clean_filters(params, _common_fields())
+    filters = clean_filters(params, common_fields())
     rows = StorageEntry.objects.filter(carrier__in=visible_carriers(user=user).values("pk"))
     rows = list(
-        in_period(_filtered(rows, filters.data), "stored_at", filters)
+        in_period(apply_filters(rows, filters.data), "stored_at", filters)
         .select_related("carrier", "from_container", "to_container", "stored_by__person")
         .order_by("stored_at", "pk")
     )
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
+    return extract_of(rows, filters)
 
 
 STORAGE = Register(
@@ -90,11 +71,11 @@ STORAGE = Register(
         Column("标题", "Title", lambda e: e.carrier.title, "17%"),
         Column("原存放位置", "From", lambda e: _container(e.from_container), "12%"),
         Column("存放位置", "Into", lambda e: _container(e.to_container), "12%"),
-        Column("经办人", "By", lambda e: _name(e.stored_by), "15%"),
+        Column("经办人", "By", lambda e: person_name(e.stored_by), "15%"),
         Column("备注", "Note", lambda e: e.note, "8%"),
     ),
     draw=storage_extract,
-    fields=_common_fields,
+    fields=common_fields,
     filter_names=("unit", "level", "date_from", "date_to"),
 )
 
@@ -103,30 +84,21 @@ STORAGE = Register(
 
 
 def _retention_fields():
-    return {**_common_fields(), "status": choice_field(_("Status"), TemporaryRetention.Status.choices)}
+    return common_fields(status_choices=TemporaryRetention.Status.choices)
 
 
 def retention_extract(*, user, params) -> Extract:
     """Temporary retentions requested in the period, with their approvers' signatures."""
     require_register_access(user)
     filters = clean_filters(params, _retention_fields())
-    rows = _filtered(access.restrict(TemporaryRetention.objects.all(), user), filters.data)
-    if filters.data.get("status"):
-        rows = rows.filter(status=filters.data["status"])
+    rows = apply_filters(access.restrict(TemporaryRetention.objects.all(), user), filters.data)
     rows = list(
         in_period(rows, "requested_at", filters)
         .select_related("carrier", "holder__person", "container_before", "ended_by__person")
         .prefetch_related(Prefetch("approval__decisions", queryset=Decision.objects.select_related("signature")))
         .order_by("requested_at", "pk")
     )
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
-
-
-def _approvals(retention) -> str:
-    if retention.approval_id is None:
-        return ""
-    return signatures_text(decision.signature for decision in retention.approval.decisions.all())
+    return extract_of(rows, filters)
 
 
 def _when(value) -> str:
@@ -140,12 +112,12 @@ RETENTIONS = Register(
     columns=(
         Column("登记编号", "Registry number", lambda r: r.carrier.registry_number, "12%"),
         Column("密级标志", "Marking", lambda r: _marking(r.carrier), "10%"),
-        Column("留存人", "Kept by", lambda r: _name(r.holder), "12%"),
+        Column("留存人", "Kept by", lambda r: person_name(r.holder), "12%"),
         Column("事由", "Reason", lambda r: r.reason, "12%"),
         Column("期限至", "Until", lambda r: r.ends_on.isoformat(), "8%"),
-        Column("审批签名", "Approval signatures", _approvals, "17%"),
+        Column("审批签名", "Approval signatures", approval_signatures, "17%"),
         Column("取出", "Taken out", lambda r: f"{_when(r.started_at)} {_container(r.container_before)}".strip(), "9%"),
-        Column("归还", "Put back", lambda r: f"{_when(r.ended_at)} {_name(r.ended_by)}".strip(), "10%"),
+        Column("归还", "Put back", lambda r: f"{_when(r.ended_at)} {person_name(r.ended_by)}".strip(), "10%"),
         Column("状态", "Status", lambda r: r.get_status_display(), "10%"),
     ),
     draw=retention_extract,
@@ -158,7 +130,7 @@ RETENTIONS = Register(
 
 
 def _inventory_fields():
-    return {**_common_fields(), "scope": choice_field(_("Scope"), Inventory.Scope.choices)}
+    return common_fields(scope=choice_field(_("Scope"), Inventory.Scope.choices))
 
 
 def inventory_extract(*, user, params) -> Extract:
@@ -167,9 +139,8 @@ def inventory_extract(*, user, params) -> Extract:
     filters = clean_filters(params, _inventory_fields())
     from .selectors import visible_inventories
 
-    rows = _filtered(visible_inventories(user=user).filter(status=Inventory.Status.CLOSED), filters.data)
-    if filters.data.get("scope"):
-        rows = rows.filter(scope=filters.data["scope"])
+    rows = apply_filters(visible_inventories(user=user).filter(status=Inventory.Status.CLOSED), filters.data,
+                         scope="scope")
     from .models import InventoryLine
 
     problems = InventoryLine.objects.filter(outcome__in=["missing", "misplaced", "unexpected"]).order_by(
@@ -177,8 +148,7 @@ def inventory_extract(*, user, params) -> Extract:
     rows = list(in_period(rows, "closed_at", filters)
                 .prefetch_related(Prefetch("lines", queryset=problems, to_attr="problem_lines"))
                 .order_by("closed_at", "pk"))
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
+    return extract_of(rows, filters)
 
 
 def _scope(inventory) -> str:

@@ -11,12 +11,12 @@ from registers.base import (
     Column,
     Extract,
     Register,
-    choice_field,
+    apply_filters,
     clean_filters,
-    id_field,
+    common_fields,
+    extract_of,
     in_period,
-    level_field,
-    level_value,
+    person_name,
     signature_text,
 )
 from registers.selectors import require_register_access
@@ -26,37 +26,17 @@ from .selectors import _with_carriers, visible_dispatches
 
 
 def _fields():
-    return {
-        "unit": id_field(_("Unit")), "level": level_field(),
-        "status": choice_field(_("Status"), Dispatch.Status.choices),
-        "kind": choice_field(_("Channel"), Channel.choices),
-    }
+    return common_fields(status_choices=Dispatch.Status.choices, kind_label=_("Channel"), kind_choices=Channel.choices)
 
 
 def dispatch_extract(*, user, params) -> Extract:
     """Visible dispatches sent in the period, oldest first; unit: sent or received by that unit."""
     require_register_access(user)
     filters = clean_filters(params, _fields())
-    data = filters.data
-    rows = visible_dispatches(user=user)
-    if data.get("unit"):
-        rows = rows.filter(Q(sending_unit_id=data["unit"]) | Q(receiving_unit_id=data["unit"]))
-    if data.get("level"):
-        rows = rows.filter(level=level_value(data["level"]))
-    if data.get("status"):
-        rows = rows.filter(status=data["status"])
-    if data.get("kind"):
-        rows = rows.filter(channel=data["kind"])
+    rows = apply_filters(visible_dispatches(user=user), filters.data,
+                         unit=lambda unit: Q(sending_unit_id=unit) | Q(receiving_unit_id=unit), kind="channel")
     rows = list(_with_carriers(in_period(rows, "dispatched_at", filters), user=user).order_by("dispatched_at", "pk"))
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
-
-
-def _name(user) -> str:
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return person.full_name if person else user.get_username()
+    return extract_of(rows, filters)
 
 
 def _level(dispatch) -> str:
@@ -75,7 +55,7 @@ def _receipt(dispatch) -> str:
         return ""
     at = timezone.localtime(dispatch.received_at).strftime("%Y-%m-%d %H:%M")
     counted = _("counted %(n)s") % {"n": dispatch.counted_count}
-    return f"{dispatch.receipt_number}\n{_name(dispatch.received_by)} · {at} · {counted}"
+    return f"{dispatch.receipt_number}\n{person_name(dispatch.received_by)} · {at} · {counted}"
 
 
 # numbers stay on one line (a line break after a hyphen would split them)
@@ -89,7 +69,7 @@ DISPATCH_RECEIPT = Register(
         Column("发文编号", "Dispatch number", lambda d: d.number, "10%", css=NUMBER_CSS),
         Column("发出时间", "Dispatched at", lambda d: d.dispatched_at, "7%"),
         Column("发出单位 → 接收单位", "From → to", lambda d: f"{d.sending_unit} → {d.receiving_unit}", "9%"),
-        Column("收件人", "Recipient", lambda d: _name(d.recipient), "7%"),
+        Column("收件人", "Recipient", lambda d: person_name(d.recipient), "7%"),
         Column("渠道", "Channel", lambda d: d.get_channel_display(), "8%"),
         Column("最高密级", "Highest level", _level, "6%"),
         Column("件数", "Count", lambda d: d.declared_count, "4%"),

@@ -11,12 +11,12 @@ from registers.base import (
     Column,
     Extract,
     Register,
-    choice_field,
+    apply_filters,
     clean_filters,
-    id_field,
+    common_fields,
+    extract_of,
     in_period,
-    level_field,
-    level_value,
+    person_name,
     signature_text,
 )
 from registers.selectors import require_register_access
@@ -31,13 +31,6 @@ def _zh() -> bool:
     return (get_language() or "").startswith("zh")
 
 
-def _name(user) -> str:
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return person.full_name if person else user.get_username()
-
-
 def _marking(row) -> str:
     level = Level(row.level)
     return f"{LEVEL_ZH[level]}★" if _zh() else f"{LEVEL_EN[level]}★"
@@ -47,32 +40,18 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _common(rows, data):
-    if data.get("unit"):
-        rows = rows.filter(unit_id=data["unit"])
-    if data.get("level"):
-        rows = rows.filter(level=level_value(data["level"]))
-    return rows
-
-
-def _extract(rows, filters) -> Extract:
-    rows = list(rows)
-    return Extract(rows=rows, filters=filters.applied, period=filters.period, described=filters.described,
-                   level=max((row.level for row in rows), default=None))
-
-
 # --- reading sessions -----------------------------------------------------------------------------------
 
 
 def _session_fields():
-    return {"unit": id_field(_("Unit")), "level": level_field()}
+    return common_fields()
 
 
 def session_extract(*, user, params) -> Extract:
     require_register_access(user)
     filters = clean_filters(params, _session_fields())
-    rows = _common(visible_sessions(user=user), filters.data)
-    return _extract(in_period(rows, "started_at", filters).order_by("started_at", "pk"), filters)
+    rows = apply_filters(visible_sessions(user=user), filters.data)
+    return extract_of(in_period(rows, "started_at", filters).order_by("started_at", "pk"), filters)
 
 
 READING_SESSIONS = Register(
@@ -82,13 +61,13 @@ READING_SESSIONS = Register(
     columns=(
         Column("登记编号", "Registry number", lambda s: s.carrier.registry_number, "13%", css=NUMBER_CSS),
         Column("密级", "Level", _marking, "6%"),
-        Column("阅读人", "Reader", lambda s: _name(s.reader), "14%", css=NUMBER_CSS),
+        Column("阅读人", "Reader", lambda s: person_name(s.reader), "14%", css=NUMBER_CSS),
         Column("阅读场所", "Reading place", lambda s: f"{s.place.name} ({s.place.get_kind_display()})", "14%"),
         Column("起", "From", lambda s: s.started_at, "10%"),
         Column("止", "Until", lambda s: s.ended_at, "10%"),
         Column("已告知规定", "Told the rules", lambda s: "是" if _zh() else "yes", "6%"),
         Column("事由", "Purpose", lambda s: s.purpose, "10%"),
-        Column("登记人", "Recorded by", lambda s: f"{_name(s.recorded_by)}\n{_when(s.recorded_at)}", "17%",
+        Column("登记人", "Recorded by", lambda s: f"{person_name(s.recorded_by)}\n{_when(s.recorded_at)}", "17%",
                css=NUMBER_CSS),
     ),
     draw=session_extract,
@@ -101,17 +80,14 @@ READING_SESSIONS = Register(
 
 
 def _circulation_fields():
-    return {"unit": id_field(_("Unit")), "level": level_field(),
-            "status": choice_field(_("Status"), Circulation.Status.choices)}
+    return common_fields(status_choices=Circulation.Status.choices)
 
 
 def circulation_extract(*, user, params) -> Extract:
     require_register_access(user)
     filters = clean_filters(params, _circulation_fields())
-    rows = _common(visible_circulations(user=user), filters.data)
-    if filters.data.get("status"):
-        rows = rows.filter(status=filters.data["status"])
-    return _extract(in_period(rows, "started_at", filters).order_by("started_at", "pk"), filters)
+    rows = apply_filters(visible_circulations(user=user), filters.data)
+    return extract_of(in_period(rows, "started_at", filters).order_by("started_at", "pk"), filters)
 
 
 def _readers(circulation) -> str:
@@ -119,7 +95,7 @@ def _readers(circulation) -> str:
     lines = []
     for row in circulation.readers.all():
         signed = signature_text(row.signature) if row.signature else str(_("not signed yet"))
-        lines.append(f"{row.position}. {_name(row.reader)}: {signed}")
+        lines.append(f"{row.position}. {person_name(row.reader)}: {signed}")
     return "\n".join(lines)
 
 
@@ -130,7 +106,7 @@ CIRCULATIONS = Register(
     columns=(
         Column("登记编号", "Registry number", lambda c: c.carrier.registry_number, "13%", css=NUMBER_CSS),
         Column("密级", "Level", _marking, "7%"),
-        Column("传阅发起人", "Sent round by", lambda c: _name(c.started_by), "11%", css=NUMBER_CSS),
+        Column("传阅发起人", "Sent round by", lambda c: person_name(c.started_by), "11%", css=NUMBER_CSS),
         Column("开始时间", "Started at", lambda c: c.started_at, "11%"),
         Column("传阅人及签名（按顺序）", "Readers and their signatures, in order", _readers, "38%",
                css="font-size: 7pt;"),
@@ -147,17 +123,14 @@ CIRCULATIONS = Register(
 
 
 def _loan_fields():
-    return {"unit": id_field(_("Unit")), "level": level_field(),
-            "status": choice_field(_("Status"), Loan.Status.choices)}
+    return common_fields(status_choices=Loan.Status.choices)
 
 
 def loan_extract(*, user, params) -> Extract:
     require_register_access(user)
     filters = clean_filters(params, _loan_fields())
-    rows = _common(visible_loans(user=user), filters.data)
-    if filters.data.get("status"):
-        rows = rows.filter(status=filters.data["status"])
-    return _extract(in_period(rows, "requested_at", filters).order_by("requested_at", "pk"), filters)
+    rows = apply_filters(visible_loans(user=user), filters.data)
+    return extract_of(in_period(rows, "requested_at", filters).order_by("requested_at", "pk"), filters)
 
 
 def _sig(handover, side):
@@ -173,7 +146,7 @@ LOANS = Register(
     columns=(
         Column("登记编号", "Registry number", lambda loan: loan.carrier.registry_number, "11%", css=NUMBER_CSS),
         Column("密级", "Level", _marking, "6%"),
-        Column("借阅人", "Borrower", lambda loan: _name(loan.borrower), "10%", css=NUMBER_CSS),
+        Column("借阅人", "Borrower", lambda loan: person_name(loan.borrower), "10%", css=NUMBER_CSS),
         Column("事由", "Purpose", lambda loan: loan.purpose, "7%"),
         Column("应还日期", "Due back on", lambda loan: loan.due_on.isoformat(), "7%"),
         Column("状态", "Status", lambda loan: loan.get_status_display(), "8%"),
