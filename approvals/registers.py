@@ -4,7 +4,7 @@ Discovered by registers.registry; rows through the access gate in one set-based 
 prefetches)."""
 
 from django.db.models import Max, Prefetch
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Signature
@@ -100,7 +100,7 @@ def signatures_extract(*, user, params) -> Extract:
 
 def _holds(signature) -> str:
     problems = verify_signature(signature)
-    return gettext_now("holds") if not problems else "; ".join(problems)
+    return gettext("holds") if not problems else "; ".join(problems)
 
 
 SIGNATURES = Register(
