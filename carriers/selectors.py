@@ -90,3 +90,8 @@ def visible_handovers(*, user):
         .prefetch_related("items__carrier")
         .order_by("-created_at", "-pk")
     )
+
+
+def registry_size() -> int:
+    """How many carriers the registry holds, all units (e.g. what the demo seeded)."""
+    return Carrier.objects.count()
