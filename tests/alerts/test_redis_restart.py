@@ -47,6 +47,15 @@ def test_redis_stopped_and_restarted_during_a_worker_run(tmp_path):
     port = free_port()
     broker = f"redis://127.0.0.1:{port}/0"
     redis = redis_on(port, tmp_path)
+    try:
+        _run(tmp_path, queue, log_path, port, broker, redis)
+    finally:  # also when the scratch database could not be made
+        if redis.poll() is None:
+            redis.terminate()
+            redis.wait(timeout=10)
+
+
+def _run(tmp_path, queue, log_path, port, broker, redis):
     with scratch_database() as url:
         manage(url, "shell", "-c", SEED, timeout=60)
         sender = Celery("test-sender", broker=broker, backend=broker)
@@ -86,5 +95,6 @@ def test_redis_stopped_and_restarted_during_a_worker_run(tmp_path):
         finally:
             stop(worker)
             sender.close()
-            redis.terminate()
-            redis.wait(timeout=10)
+            if redis.poll() is None:
+                redis.terminate()
+                redis.wait(timeout=10)
