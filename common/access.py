@@ -193,9 +193,10 @@ def _visible_publication_reviews(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(Q(author_id=user.pk) | Exists(requests))
 
 
-def _visible_production_requests(queryset: QuerySet, user) -> QuerySet:
-    """The requester, whoever may see its approval request (its approvers), and the unit-wide
-    office roles of its unit; always within clearance."""
+def _visible_stage_requests(queryset: QuerySet, user) -> QuerySet:
+    """A stage's request with an approval (production, copying, derivations): the requester,
+    whoever may see its approval request (its approvers), and the unit-wide office roles of its
+    unit; always within clearance."""
     from approvals.models import ApprovalRequest
 
     person = person_of(user)
@@ -211,7 +212,7 @@ def _visible_production_requests(queryset: QuerySet, user) -> QuerySet:
 def _visible_production_runs(queryset: QuerySet, user) -> QuerySet:
     from carriers.production.models import ProductionRequest
 
-    return queryset.filter(request_id__in=_visible_production_requests(ProductionRequest.objects.all(), user).values("pk"))
+    return queryset.filter(request_id__in=_visible_stage_requests(ProductionRequest.objects.all(), user).values("pk"))
 
 
 def _visible_dispatches(queryset: QuerySet, user) -> QuerySet:
@@ -400,21 +401,6 @@ def _visible_copy_licences(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(Q(unit_id=person.unit_id) | Q(unit__parent_id=person.unit_id))
 
 
-def _visible_copying_requests(queryset: QuerySet, user) -> QuerySet:
-    """Copying (R4), copy requests and derivations: the requester, whoever may see its approval
-    request (its approvers), and the unit-wide office roles of its unit; always within clearance."""
-    from approvals.models import ApprovalRequest
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(requester_id=user.pk)
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
 def _visible_meetings(queryset: QuerySet, user) -> QuerySet:
     """R8: the organiser, the attendees, whoever may see its approval request (its approvers), and
     the unit-wide office roles of its unit; always within clearance (the meeting's level)."""
@@ -527,7 +513,7 @@ _RESTRICTORS = {
     # production places and outside enterprises: the registered people of their unit
     "production.productionplace": _visible_containers,
     "production.enterprise": _visible_containers,
-    "production.productionrequest": _visible_production_requests,
+    "production.productionrequest": _visible_stage_requests,
     "production.productionrun": _visible_production_runs,
     # meeting venues: the registered people of their unit
     "meetings.meetingvenue": _visible_containers,
@@ -552,8 +538,8 @@ _RESTRICTORS = {
     "storage.inventory": _visible_inventories,
     # copying (R4): licences by the registered people of their unit; requests and derivations
     "copying.copylicence": _visible_copy_licences,
-    "copying.copyrequest": _visible_copying_requests,
-    "copying.derivation": _visible_copying_requests,
+    "copying.copyrequest": _visible_stage_requests,
+    "copying.derivation": _visible_stage_requests,
 }
 
 

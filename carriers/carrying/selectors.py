@@ -126,25 +126,3 @@ def due_carry_outs(*, today: date, now: datetime):
 def carry_out_givers(*, today: date, now: datetime):
     """(request id, user id) of whoever checked the carriers out: they are told too."""
     return _overdue(today).values_list("pk", "checked_out_by")
-
-
-# --- the register -------------------------------------------------------------------------------
-
-
-def register_rows(*, user, unit_id=None, level=None, status: str = "", scope: str = "", start=None, end=None):
-    """The carrying-out register: visible requests that were checked out (or are being), oldest
-    first, with their carriers and both handovers' signatures."""
-    rows = visible_requests(user=user).filter(checkout_handover__isnull=False)
-    if unit_id:
-        rows = rows.filter(unit_id=unit_id)
-    if level:
-        rows = rows.filter(level=level)
-    if status:
-        rows = rows.filter(status=status)
-    if scope:
-        rows = rows.filter(scope=scope)
-    if start:
-        rows = rows.filter(checkout_handover__created_at__gte=start)
-    if end:
-        rows = rows.filter(checkout_handover__created_at__lt=end)
-    return rows.order_by("checkout_handover__created_at", "pk")

@@ -141,24 +141,3 @@ def due_reviews(*, today: date, now: datetime):
 
 def condition_recorders(*, today: date, now: datetime):
     return _awaiting(today).values_list("pk", "recorded_by")
-
-
-# --- the register -------------------------------------------------------------------------------
-
-
-def register_rows(*, user, unit_id=None, level=None, status: str = "", outcome: str = "", start=None, end=None):
-    """The declassification register: visible reviews, oldest first, with their approvals."""
-    rows = visible_reviews(user=user)
-    if unit_id:
-        rows = rows.filter(unit_id=unit_id)
-    if level:
-        rows = rows.filter(level=level)
-    if status:
-        rows = rows.filter(status=status)
-    if outcome:
-        rows = rows.filter(outcome=outcome)
-    if start:
-        rows = rows.filter(created_at__gte=start)
-    if end:
-        rows = rows.filter(created_at__lt=end)
-    return rows.order_by("created_at", "pk")
