@@ -1,48 +1,47 @@
-"""The one access gate (DESIGN.md, idea 2).
+"""The one access gate (DESIGN.md, idea 2). It imports no domain app: each app owns the access
+policy of its models in its own `policy.py` and registers it here from `AppConfig.ready()`.
 
+- register(model, visible=..., names_carriers=...): an app's visibility rule for one model, and the
+  carriers a row of it names. A row that names carriers is visible only with every carrier it
+  names: the gate adds that clause itself, so no policy can forget it.
+- register_action(action, check): "may this user do this (to this object)", answered by the app.
 - restrict(queryset, user): the rows of a model this user may see, as one set-based query.
+  A model nobody registered gives nothing (fails closed).
 - can(user, action, obj=None): may this user do this (to this object)?
+- carriers_named(obj): the ids of the carriers a row names (the audit trail indexes them).
+- split_visible(carrier_ids, user): which of these carriers the user may open, and how many not
+  (for rows shown redacted: "and 3 carriers above your clearance").
 
-Visibility of a carrier = clearance at or above its level AND need-to-know: the user holds it,
-their department is in its distribution scope, they are named in the scope, they hold an explicit
-object grant (django-guardian, direct-FK tables), or they hold a unit-wide office role in the
-carrier's unit (secrecy office, auditor), or they head the department of its holder.
+Visibility of a carrier (carriers/policy.py) = clearance at or above its level AND need-to-know.
 No role bypasses clearance; the Django superuser flag gives nothing here.
 Objects a user may not see are answered as missing (404) by the callers.
 """
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from common.levels import NO_CLEARANCE
-from personnel import roles
 
-# actions
+CARRIER = "carriers.carrier"
+
+# the one generic action: seeing an object (asks the visibility query for that row)
 VIEW = "view"
-REGISTER_CARRIER = "register_carrier"
-VIEW_AUDIT = "view_audit"
-MANAGE_CONTAINERS = "manage_containers"
-MANAGE_POLICIES = "manage_policies"
-MANAGE_PRODUCTION_SITES = "manage_production_sites"
-RUN_PRODUCTION = "run_production"
-
-ACTION_ROLES = {
-    REGISTER_CARRIER: {roles.SECRECY_OFFICE, roles.API_CLIENT},
-    VIEW_AUDIT: {roles.AUDITOR, roles.SECRECY_OFFICE},
-    MANAGE_CONTAINERS: {roles.SECRECY_OFFICE},
-    MANAGE_POLICIES: {roles.SECRECY_OFFICE},
-    MANAGE_PRODUCTION_SITES: {roles.SECRECY_OFFICE},
-    RUN_PRODUCTION: {roles.SECRECY_OFFICE},
-}
 
 
 def person_of(user):
+    """The registered, active person behind a user, or None (sees and may do nothing)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     try:
-        return user.person
+        person = user.person
     except Exception:  # no profile: not a registered person, sees nothing
         return None
+    # a departed person is out, whatever the account flag says
+    return None if person.status == "departed" else person
 
 
 def clearance_of(user) -> int:
@@ -65,491 +64,98 @@ def has_role(user, *names: str) -> bool:
     return bool(roles_of(user) & set(names))
 
 
-def _visible_carriers(queryset: QuerySet, user) -> QuerySet:
-    from carriers.models import Carrier, CarrierGroupObjectPermission, CarrierUserObjectPermission
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    # Each need-to-know source is an uncorrelated id set: PostgreSQL hashes it once per query
-    # instead of probing it per row (an OR of correlated EXISTS was 4x slower at 200k carriers).
-    need = Q(holder_id=user.pk)
-    need |= Q(pk__in=Carrier.scope_people.through.objects.filter(user_id=user.pk).values("carrier_id"))
-    if person.department_id:
-        need |= Q(
-            pk__in=Carrier.scope_departments.through.objects.filter(unit_id=person.department_id).values("carrier_id")
-        )
-    need |= Q(
-        pk__in=CarrierUserObjectPermission.objects.filter(
-            user_id=user.pk, permission__codename="view_carrier"
-        ).values("content_object_id")
-    )
-    need |= Q(
-        pk__in=CarrierGroupObjectPermission.objects.filter(
-            group__user=user.pk, permission__codename="view_carrier"
-        ).values("content_object_id")
-    )
-    user_roles = roles_of(user)
-    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        from personnel.models import Person
-
-        # registered by the unit, held in the unit (e.g. received from another unit), or
-        # distributed to the unit
-        need |= Q(unit_id=person.unit_id)
-        need |= Q(holder_id__in=Person.objects.filter(unit_id=person.unit_id).values("user_id"))
-        need |= Q(pk__in=Carrier.scope_units.through.objects.filter(unit_id=person.unit_id).values("carrier_id"))
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        from personnel.models import Person
-
-        need |= Q(holder_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_audit_events(queryset: QuerySet, user) -> QuerySet:
-    """Audit events (and signatures) for auditors and the secrecy office, but only about objects
-    the reader may see through this gate: the trail carries titles and registry numbers, so it is
-    no way around clearance or need-to-know, nor into another unit. Events about anything else
-    (or nothing) show when the actor is of the reader's unit, or the system."""
-    if not can(user, VIEW_AUDIT):
-        return queryset.none()
-    from django.apps import apps
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-
-    actor = "signer" if queryset.model._meta.label_lower == "audit.signature" else "actor"
-    gated = [label for label in _RESTRICTORS if not label.startswith("audit.")]
-    visible = Q(pk__in=[])
-    for label in gated:
-        ids = restrict(apps.get_model(label)._default_manager.all(), user)
-        ids = ids.annotate(_audit_target=Cast("pk", CharField())).values("_audit_target")
-        visible |= Q(target_type=label, target_id__in=ids)
-    visible |= ~Q(target_type__in=gated) & (
-        Q(**{f"{actor}__isnull": True}) | Q(**{f"{actor}__person__unit_id": person_of(user).unit_id})
-    )
-    return queryset.filter(visible)
-
-
-def _visible_units(queryset: QuerySet, user) -> QuerySet:
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(Q(pk=person.unit_id) | Q(parent_id=person.unit_id))
-
-
-def _visible_people(queryset: QuerySet, user) -> QuerySet:
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(unit_id=person.unit_id)
-
-
-def _visible_users(queryset: QuerySet, user) -> QuerySet:
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(person__unit_id=person.unit_id)
-
-
-def _visible_containers(queryset: QuerySet, user) -> QuerySet:
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(unit_id=person.unit_id)
-
-
-def _visible_approval_requests(queryset: QuerySet, user) -> QuerySet:
-    """The requester, those who may decide it now (grant) or did decide it, and the unit-wide
-    office roles of its unit; always within clearance."""
-    from approvals.models import ApprovalRequestUserObjectPermission, Decision
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    request = OuterRef("pk")
-    need = Q(requester_id=user.pk)
-    need |= Exists(
-        ApprovalRequestUserObjectPermission.objects.filter(
-            content_object_id=request, user_id=user.pk, permission__codename="decide_approvalrequest"
-        )
-    )
-    need |= Exists(Decision.objects.filter(request_id=request, approver_id=user.pk))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_publication_reviews(queryset: QuerySet, user) -> QuerySet:
-    from django.contrib.contenttypes.models import ContentType
-
-    from approvals.models import ApprovalRequest
-
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    content_type = ContentType.objects.get_for_model(queryset.model)
-    requests = _visible_approval_requests(
-        ApprovalRequest.objects.filter(target_type=content_type, target_id=OuterRef("pk")), user
-    )
-    return queryset.filter(Q(author_id=user.pk) | Exists(requests))
-
-
-def _visible_stage_requests(queryset: QuerySet, user) -> QuerySet:
-    """A stage's request with an approval (production, copying, derivations): the requester,
-    whoever may see its approval request (its approvers), and the unit-wide office roles of its
-    unit; always within clearance."""
-    from approvals.models import ApprovalRequest
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(requester_id=user.pk)
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_production_runs(queryset: QuerySet, user) -> QuerySet:
-    from carriers.production.models import ProductionRequest
-
-    return queryset.filter(request_id__in=_visible_stage_requests(ProductionRequest.objects.all(), user).values("pk"))
-
-
-def _visible_dispatches(queryset: QuerySet, user) -> QuerySet:
-    """Who sent it, who is to receive it, who carries it, and the unit-wide office roles of the
-    sending and the receiving unit; always within clearance (the dispatch's highest level)."""
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(dispatched_by_id=user.pk) | Q(recipient_id=user.pk) | Q(courier_id=user.pk)
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(sending_unit_id=person.unit_id) | Q(receiving_unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_alerts(queryset: QuerySet, user) -> QuerySet:
-    """The responsible person and those told; the unit-wide office roles of the alert's unit (and
-    of every unit for unit-less alerts such as a broken audit chain); a department head for alerts
-    whose responsible person is in their department. Never above the reader's clearance."""
-    from alerts.models import Alert
-    from personnel.models import Person
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(responsible_id=user.pk)
-    need |= Q(pk__in=Alert.recipients.through.objects.filter(user_id=user.pk).values("alert_id"))
-    user_roles = roles_of(user)
-    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id) | Q(unit_id__isnull=True)
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        need |= Q(responsible_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
-    return queryset.filter(need).filter(Q(level__isnull=True) | Q(level__lte=person.clearance))
-
-
-def _visible_incidents(queryset: QuerySet, user) -> QuerySet:
-    """R13: the unit-wide office roles of the incident's unit, and its reporter (unless they
-    reported anonymously: then nobody can tell it was them, not even the screen). Never above the
-    reader's clearance."""
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(reporter_id=user.pk, anonymous=False)
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need).filter(Q(level__isnull=True) | Q(level__lte=person.clearance))
-
-
-def _visible_destruction_requests(queryset: QuerySet, user) -> QuerySet:
-    """The requester, whoever may see its approval request (its approvers), the destroyer, the
-    supervisor, the courier of its handover, and the unit-wide office roles of its unit; always
-    within clearance (the request's highest level)."""
-    from approvals.models import ApprovalRequest
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(requester_id=user.pk) | Q(destroyer_id=user.pk) | Q(supervisor_id=user.pk) | Q(handover__taker_id=user.pk)
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_reading_sessions(queryset: QuerySet, user) -> QuerySet:
-    """Use (R3): the reader, whoever recorded it, and the unit-wide office roles of its unit;
-    always within clearance."""
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(reader_id=user.pk) | Q(recorded_by_id=user.pk)
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_circulations(queryset: QuerySet, user) -> QuerySet:
-    """Use (R3): whoever sent it round, the readers on its list, and the unit-wide office roles of
-    its unit; always within clearance."""
-    from carriers.use.models import CirculationReader
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(started_by_id=user.pk)
-    need |= Q(pk__in=CirculationReader.objects.filter(reader_id=user.pk).values("circulation_id"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_loans(queryset: QuerySet, user) -> QuerySet:
-    """Use (R3): the borrower, the lender, whoever asked, the carrier's holder, the head of the
-    borrower's department, and the unit-wide office roles of its unit; always within clearance."""
-    from personnel.models import Person
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(borrower_id=user.pk) | Q(lender_id=user.pk) | Q(requested_by_id=user.pk) | Q(carrier__holder_id=user.pk)
-    user_roles = roles_of(user)
-    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        need |= Q(borrower_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_loan_extensions(queryset: QuerySet, user) -> QuerySet:
-    from carriers.use.models import Loan
-
-    return queryset.filter(loan_id__in=_visible_loans(Loan.objects.all(), user).values("pk"))
-
-
-def _visible_carry_out_requests(queryset: QuerySet, user) -> QuerySet:
-    """The requester, the person carrying, whoever checked the carriers out or holds one of them
-    (to check them out), whoever may see its approval request (its approvers), and the unit-wide
-    office roles of its unit; always within clearance (the request's highest level)."""
-    from approvals.models import ApprovalRequest
-    from carriers.carrying.models import CarryOutRequest
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(requester_id=user.pk) | Q(carrier_person_id=user.pk) | Q(checked_out_by_id=user.pk)
-    need |= Q(pk__in=CarryOutRequest.carriers.through.objects.filter(carrier__holder_id=user.pk)
-              .values("carryoutrequest_id"))
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_retentions(queryset: QuerySet, user) -> QuerySet:
-    """Storage (R6): the person keeping it, whoever may see its approval request (its approvers),
-    the unit-wide office roles of its unit, the head of the keeper's department; within clearance."""
-    from approvals.models import ApprovalRequest
-    from personnel.models import Person
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(holder_id=user.pk)
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    user_roles = roles_of(user)
-    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        need |= Q(holder_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_filings(queryset: QuerySet, user) -> QuerySet:
-    """Storage (R6): who filed, the archives keeper, and the unit-wide office roles of its unit;
-    within clearance (the filing's highest level)."""
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(filed_by_id=user.pk) | Q(handover__taker_id=user.pk)
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_inventories(queryset: QuerySet, user) -> QuerySet:
-    """Inventory checks: the unit-wide office roles of its unit, cleared for its highest level."""
-    person = person_of(user)
-    if person is None or not roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        return queryset.none()
-    return queryset.filter(unit_id=person.unit_id, level__lte=person.clearance)
-
-
-def _visible_container_access(queryset: QuerySet, user) -> QuerySet:
-    """A container's access log: the registered people of the container's unit."""
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(container__unit_id=person.unit_id)
-
-
-def _visible_copy_licences(queryset: QuerySet, user) -> QuerySet:
-    """Copying (R4): licences to copy are seen by the registered people of their unit (records for
-    the unit itself and for its departments)."""
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    return queryset.filter(Q(unit_id=person.unit_id) | Q(unit__parent_id=person.unit_id))
-
-
-def _visible_meetings(queryset: QuerySet, user) -> QuerySet:
-    """R8: the organiser, the attendees, whoever may see its approval request (its approvers), and
-    the unit-wide office roles of its unit; always within clearance (the meeting's level)."""
-    from approvals.models import ApprovalRequest
-    from meetings.models import Attendee
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(organiser_id=user.pk)
-    need |= Q(pk__in=Attendee.objects.filter(user_id=user.pk).values("meeting_id"))
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_secrecy_file_rows(queryset: QuerySet, user) -> QuerySet:
-    """Personnel (R10, R14): pledges, training, inspections and passport movements of a person are
-    seen by the person, the unit-wide office roles of their unit and the head of their department."""
-    person = person_of(user)
-    if person is None:
-        return queryset.none()
-    need = Q(person__user_id=user.pk)
-    user_roles = roles_of(user)
-    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(person__unit_id=person.unit_id)
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        need |= Q(person__department_id=person.department_id)
-    return queryset.filter(need)
-
-
-def _visible_personnel_requests(queryset: QuerySet, user) -> QuerySet:
-    """Personnel (R11, R12), travel requests and departures: the person they concern, who asked,
-    whoever may see its approval request (its approvers), the unit-wide office roles of its unit;
-    always within clearance (the level of the person's post)."""
-    from approvals.models import ApprovalRequest
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    subject = "traveller" if queryset.model._meta.model_name == "travelrequest" else "person"
-    need = Q(**{f"{subject}__user_id": user.pk}) | Q(requested_by_id=user.pk)
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_declassification_reviews(queryset: QuerySet, user) -> QuerySet:
-    """Who proposed it, whoever may see its approval request (its approvers), and the unit-wide
-    office roles of the reviewing unit; always within clearance (the level it was reviewed at)."""
-    from approvals.models import ApprovalRequest
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(requester_id=user.pk)
-    need |= Q(approval_id__in=_visible_approval_requests(ApprovalRequest.objects.all(), user).values("pk"))
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_conditions_met(queryset: QuerySet, user) -> QuerySet:
-    """Who recorded it and the unit-wide office roles of the reviewing unit, within clearance."""
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    need = Q(recorded_by_id=user.pk)
-    if roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _everyone_registered(queryset: QuerySet, user) -> QuerySet:
-    return queryset if person_of(user) is not None else queryset.none()
-
-
-def _own_register_jobs(queryset: QuerySet, user) -> QuerySet:
-    """Register exports and chain verifications: only whoever asked for them."""
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    return queryset.filter(requester_id=user.pk)
-
-
-_RESTRICTORS = {
-    "carriers.carrier": _visible_carriers,
-    "registers.registerexport": _own_register_jobs,
-    "registers.chainverification": _own_register_jobs,
-    "audit.auditevent": _visible_audit_events,
-    "audit.signature": _visible_audit_events,
-    "personnel.unit": _visible_units,
-    "personnel.person": _visible_people,
-    # personnel (R10-R12, R14): a person's secrecy file, travel requests and departures
-    "personnel.pledge": _visible_secrecy_file_rows,
-    "personnel.trainingrecord": _visible_secrecy_file_rows,
-    "personnel.inspection": _visible_secrecy_file_rows,
-    "personnel.passportmovement": _visible_secrecy_file_rows,
-    "personnel.travelrequest": _visible_personnel_requests,
-    "personnel.departure": _visible_personnel_requests,
-    "auth.user": _visible_users,
-    "carriers.container": _visible_containers,
-    "approvals.approvalrequest": _visible_approval_requests,
-    "approvals.publicationreview": _visible_publication_reviews,
-    "approvals.approvalpolicy": _everyone_registered,
-    "transmission.dispatch": _visible_dispatches,
-    "alerts.alert": _visible_alerts,
-    "incidents.incident": _visible_incidents,
-    # production places and outside enterprises: the registered people of their unit
-    "production.productionplace": _visible_containers,
-    "production.enterprise": _visible_containers,
-    "production.productionrequest": _visible_stage_requests,
-    "production.productionrun": _visible_production_runs,
-    # meeting venues: the registered people of their unit
-    "meetings.meetingvenue": _visible_containers,
-    "meetings.meeting": _visible_meetings,
-    "carrying.carryoutrequest": _visible_carry_out_requests,
-    "declassification.declassificationreview": _visible_declassification_reviews,
-    "declassification.conditionmet": _visible_conditions_met,
-    # destruction (R7): facilities are seen by the registered people of their unit
-    "destruction.destructionfacility": _visible_containers,
-    "destruction.destructionrequest": _visible_destruction_requests,
-    # use (R3): reading places are seen by the registered people of their unit
-    "use.readingplace": _visible_containers,
-    "use.readingsession": _visible_reading_sessions,
-    "use.circulation": _visible_circulations,
-    "use.loan": _visible_loans,
-    "use.loanextension": _visible_loan_extensions,
-    # storage (R6) and inventory checks: archives are seen by the registered people of their unit
-    "storage.archive": _visible_containers,
-    "storage.filing": _visible_filings,
-    "storage.temporaryretention": _visible_retentions,
-    "storage.containeraccess": _visible_container_access,
-    "storage.inventory": _visible_inventories,
-    # copying (R4): licences by the registered people of their unit; requests and derivations
-    "copying.copylicence": _visible_copy_licences,
-    "copying.copyrequest": _visible_stage_requests,
-    "copying.derivation": _visible_stage_requests,
-}
+def is_unit_wide(user) -> bool:
+    """Holds a unit-wide office role (secrecy office, auditor: settings.REGISTRY)."""
+    return bool(roles_of(user) & set(settings.REGISTRY["UNIT_WIDE_ROLES"]))
+
+
+# ------------------------------------------------------------------------------ registry
+
+
+@dataclass(frozen=True)
+class CarrierLink:
+    """How rows of a model name carriers: a carrier id column on the row itself (`field`), or rows
+    of another model (`through`, a label) pointing back at it by `parent` with their own `field`."""
+
+    field: str = "carrier_id"
+    through: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    visible: Callable[[QuerySet, object], QuerySet]
+    names_carriers: tuple[CarrierLink, ...] = ()
+
+
+_POLICIES: dict[str, Policy] = {}
+_ACTIONS: dict[str, Callable[[object, object], bool]] = {}
+
+
+def _label(model) -> str:
+    return model if isinstance(model, str) else model._meta.label_lower
+
+
+def register(model, visible: Callable[[QuerySet, object], QuerySet], *, names_carriers: Iterable[CarrierLink] = ()):
+    """Register the visibility rule of one model (once; a second registration is a bug)."""
+    label = _label(model)
+    if label in _POLICIES:
+        raise RuntimeError(f"access policy for {label} registered twice")
+    _POLICIES[label] = Policy(visible=visible, names_carriers=tuple(names_carriers))
+
+
+def register_action(action: str, check: Callable[[object, object], bool]):
+    """Register who may do an action: check(user, obj_or_None) -> bool."""
+    if action in _ACTIONS or action == VIEW:
+        raise RuntimeError(f"action {action!r} registered twice")
+    _ACTIONS[action] = check
+
+
+def registered_models() -> frozenset[str]:
+    return frozenset(_POLICIES)
+
+
+def policy_for(model) -> Policy | None:
+    return _POLICIES.get(_label(model))
+
+
+# ------------------------------------------------------------------------------ answers
+
+
+def visible_carrier_ids(user) -> QuerySet:
+    """The ids of the carriers this user may open, as a subquery."""
+    carrier_model = apps.get_model(CARRIER)
+    return restrict(carrier_model._default_manager.all(), user).values("pk")
+
+
+def _inherit_carriers(queryset: QuerySet, user, links: tuple[CarrierLink, ...]) -> QuerySet:
+    """Keep only the rows whose every named carrier is visible to user."""
+    if not links:
+        return queryset
+    visible = visible_carrier_ids(user)
+    for link in links:
+        if link.through is None:
+            queryset = queryset.filter(Q(**{f"{link.field}__isnull": True}) | Q(**{f"{link.field}__in": visible}))
+        else:
+            through = apps.get_model(link.through)._default_manager
+            hidden = through.filter(**{link.parent: OuterRef("pk")}).exclude(**{f"{link.field}__in": visible})
+            queryset = queryset.filter(~Exists(hidden))
+    return queryset
 
 
 def restrict(queryset: QuerySet, user) -> QuerySet:
     """The rows of queryset's model that user may see. Unknown models: nothing (fail closed)."""
-    label = queryset.model._meta.label_lower
-    restrictor = _RESTRICTORS.get(label)
-    if restrictor is None:
+    policy = _POLICIES.get(queryset.model._meta.label_lower)
+    if policy is None:
+        policy = _legacy_policy(queryset.model._meta.label_lower)
+    if policy is None or person_of(user) is None:
         return queryset.none()
-    return restrictor(queryset, user)
+    return _inherit_carriers(policy.visible(queryset, user), user, policy.names_carriers)
+
+
+def restrict_label(label: str, user) -> QuerySet:
+    """restrict() over every row of a model named by its label (no import of the app)."""
+    return restrict(apps.get_model(label)._default_manager.all(), user)
 
 
 def can(user, action: str, obj=None) -> bool:
@@ -560,11 +166,66 @@ def can(user, action: str, obj=None) -> bool:
         if obj is None:
             return True
         return restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
-    allowed_roles = ACTION_ROLES.get(action)
-    if allowed_roles is None:
+    check = _ACTIONS.get(action) or _legacy_action(action)
+    if check is None:
         raise ValueError(f"unknown action {action!r}")
-    if not roles_of(user) & allowed_roles:
+    if not check(user, obj):
         return False
     if obj is not None:
         return can(user, VIEW, obj)
     return True
+
+
+def carriers_named(obj) -> set[int]:
+    """Ids of the carriers a row names, by its registered links (a carrier names itself)."""
+    if obj is None or not isinstance(obj, Model):
+        return set()
+    label = obj._meta.label_lower
+    if label == CARRIER:
+        return {obj.pk}
+    policy = _POLICIES.get(label)
+    ids: set[int] = set()
+    for link in policy.names_carriers if policy else ():
+        if link.through is None:
+            value = getattr(obj, link.field, None)
+            if value is not None:
+                ids.add(value)
+        else:
+            through = apps.get_model(link.through)._default_manager
+            ids.update(through.filter(**{link.parent: obj.pk}).values_list(link.field, flat=True))
+    return ids
+
+
+def split_visible(carrier_ids: Iterable[int], user) -> tuple[set[int], int]:
+    """Of these carriers: the ids the user may open, and how many they may not (never which)."""
+    wanted = set(carrier_ids)
+    if not wanted:
+        return set(), 0
+    carrier_model = apps.get_model(CARRIER)
+    visible = set(restrict(carrier_model._default_manager.filter(pk__in=wanted), user).values_list("pk", flat=True))
+    return visible, len(wanted - visible)
+
+
+
+
+# --------------------------------------------------------------- transitional (to be removed)
+REGISTER_CARRIER = "register_carrier"
+VIEW_AUDIT = "view_audit"
+MANAGE_CONTAINERS = "manage_containers"
+MANAGE_POLICIES = "manage_policies"
+MANAGE_PRODUCTION_SITES = "manage_production_sites"
+RUN_PRODUCTION = "run_production"
+
+
+def _legacy_policy(label):
+    from common import legacy_access
+
+    fn = legacy_access._RESTRICTORS.get(label)
+    return Policy(visible=fn) if fn else None
+
+
+def _legacy_action(action):
+    from common import legacy_access
+
+    roles = legacy_access.ACTION_ROLES.get(action)
+    return (lambda user, obj: bool(roles_of(user) & roles)) if roles else None
