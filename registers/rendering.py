@@ -14,7 +14,6 @@ box is rendered, and each of its pages is laid over the matching joined page as 
 (no content stream is parsed, so stamping 700 pages takes a fraction of a second). Every chunk
 starts on a new page; the first carries the facts block, the last the end-of-register line."""
 
-import csv
 import io
 import json
 import queue
@@ -34,6 +33,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from common import csv_safety
 
 CJK_FAMILY = "Noto Sans CJK SC"
 _KNOWN_FONT_FILES = (
@@ -301,9 +302,10 @@ def _overlay(writer, page, stamp, name: str) -> None:
 
 
 def render_csv(headers: list[str], rows: list[list[str]]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel reads the Chinese text correctly."""
+    """UTF-8 with a byte-order mark, so that Excel reads the Chinese text correctly; cells a
+    spreadsheet would run as a formula are neutralised (common.csv_safety)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_safety.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
     writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
