@@ -2,12 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
 from common import views as common_views
 
 urlpatterns = [
     path("", common_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="common/login.html"), name="login"),
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("carriers/", include("carriers.urls")),
     path("use/", include("carriers.use.urls")),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "common",
+    "accounts",
     "audit",
     "personnel",
     "carriers",
