@@ -18,3 +18,6 @@ class AuditConfig(AppConfig):
     def ready(self):
         # after every migrate: a table rebuilt by a later migration (SQLite) gets its triggers back
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="audit-triggers")
+        from . import policy
+
+        policy.register()

@@ -34,6 +34,26 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.action} {self.target_label}"
 
 
+class AuditEventCarrier(models.Model):
+    """Which carriers an event names (its target's and any in its details), indexed so that the
+    trail shows an event only to readers who may open every carrier it names. Written by
+    audit.record() in the same transaction, append-only like the events. The audit app knows no
+    carrier model: it keeps the id."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.PROTECT, related_name="carrier_refs", db_constraint=True)
+    carrier_id = models.BigIntegerField(_("carrier"))
+
+    class Meta:
+        verbose_name = _("carrier named by an audit event")
+        verbose_name_plural = _("carriers named by audit events")
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["event", "carrier_id"], name="audit_event_carrier_once")]
+        indexes = [models.Index(fields=["carrier_id", "event"], name="audit_carrier_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}:{self.carrier_id}"
+
+
 class Signature(models.Model):
     """An electronic signature: who, when, what it means, bound to the hash of what was signed
     and to the audit event that records it. Made only by audit.signatures.sign()."""

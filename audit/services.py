@@ -9,10 +9,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common import access
 from common.errors import Refused, ValidationFailed
 
 from .chain import canonical_json, event_hash, normalise, sha256_hex
-from .models import GENESIS_HASH, AuditEvent, Signature
+from .models import GENESIS_HASH, AuditEvent, AuditEventCarrier, Signature
 
 # Any constant will do: every process that appends takes the same transaction-level lock.
 _CHAIN_LOCK_KEY = 0x5EC2E7
@@ -42,8 +43,12 @@ def actor_name_of(actor) -> str:
     return name[: AuditEvent._meta.get_field("actor_name").max_length]
 
 
-def record(*, actor, action: str, target=None, details: dict | None = None) -> AuditEvent:
-    """Append one event. Must run inside the transaction of the change it records."""
+def record(*, actor, action: str, target=None, details: dict | None = None, carriers=()) -> AuditEvent:
+    """Append one event. Must run inside the transaction of the change it records.
+
+    The carriers the event names are indexed with it: those its target names (the gate knows,
+    from the target's registered policy) and any passed in `carriers` (ids or carriers) that its
+    details mention. The trail shows the event only to readers who may open all of them."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the transaction of the change it records")
     _lock_chain()
@@ -64,6 +69,10 @@ def record(*, actor, action: str, target=None, details: dict | None = None) -> A
     )
     event.hash = event_hash(event)
     event.save(force_insert=True)
+    named = access.carriers_named(target)
+    named.update(getattr(c, "pk", c) for c in carriers)
+    if named:
+        AuditEventCarrier.objects.bulk_create(AuditEventCarrier(event=event, carrier_id=c) for c in sorted(named))
     return event
 
 

@@ -3,7 +3,7 @@ triggers with no bypass switch (on PostgreSQL ENABLE ALWAYS, so even session_rep
 replica does not silence them). Installed by migration 0002 and again after every `migrate`
 (post_migrate), because SQLite loses a table's triggers when a migration rebuilds the table."""
 
-TABLES = ["audit_auditevent", "audit_signature"]
+TABLES = ["audit_auditevent", "audit_signature", "audit_auditeventcarrier"]
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
@@ -17,11 +17,14 @@ $$ LANGUAGE plpgsql;
 
 
 def install(connection) -> None:
-    """(Re)create the append-only triggers; safe to run any number of times."""
+    """(Re)create the append-only triggers; safe to run any number of times. A table a later
+    migration creates (the carrier index) gets its triggers from that migration."""
     with connection.cursor() as cursor:
+        existing = set(connection.introspection.table_names(cursor))
+        tables = [table for table in TABLES if table in existing]
         if connection.vendor == "postgresql":
             cursor.execute(PG_FUNCTION, None)
-            for table in TABLES:
+            for table in tables:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}", None)
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}", None)
                 cursor.execute(
@@ -37,7 +40,7 @@ def install(connection) -> None:
         elif connection.vendor == "sqlite":
             # SQLite has no TRUNCATE: its "truncate optimisation" of DELETE is disabled by any
             # DELETE trigger, so the DELETE trigger covers it.
-            for table in TABLES:
+            for table in tables:
                 for op in ("UPDATE", "DELETE"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_{op.lower()}")
                     cursor.execute(

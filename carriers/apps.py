@@ -25,3 +25,6 @@ class CarriersConfig(AppConfig):
     def ready(self):
         # after every migrate: a table rebuilt by a later migration (SQLite) gets its triggers back
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="carriers-triggers")
+        from . import policy
+
+        policy.register()

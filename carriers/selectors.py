@@ -72,20 +72,12 @@ def containers_for_registration(*, user):
 
 
 def visible_handovers(*, user):
-    """Handovers a user gave or takes, and those of their unit for the unit-wide office roles."""
-    from django.conf import settings
-    from django.db.models import Q
-
+    """Handovers through the gate (carriers.policy): given, taken or of the unit, and only with
+    every carrier they name."""
     from .models import Handover
 
-    person = access.person_of(user)
-    if person is None:
-        return Handover.objects.none()
-    mine = Q(giver_id=user.pk) | Q(taker_id=user.pk)
-    if access.has_role(user, *settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        mine |= Q(giver__person__unit_id=person.unit_id) | Q(taker__person__unit_id=person.unit_id)
     return (
-        Handover.objects.filter(mine)
+        access.restrict(Handover.objects.all(), user)
         .select_related("giver__person", "taker__person", "giver_signature", "taker_signature")
         .prefetch_related("items__carrier")
         .order_by("-created_at", "-pk")

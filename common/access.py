@@ -112,7 +112,9 @@ def register_action(action: str, check: Callable[[object, object], bool]):
 
 
 def registered_models() -> frozenset[str]:
-    return frozenset(_POLICIES)
+    from common import legacy_access  # transitional: until every app owns its policy
+
+    return frozenset(_POLICIES) | frozenset(legacy_access._RESTRICTORS)
 
 
 def policy_for(model) -> Policy | None:

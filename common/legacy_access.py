@@ -39,70 +39,6 @@ ACTION_ROLES = {
 from common.access import can, clearance_of, has_role, person_of, restrict, roles_of  # noqa: E402,F401
 
 
-def _visible_carriers(queryset: QuerySet, user) -> QuerySet:
-    from carriers.models import Carrier, CarrierGroupObjectPermission, CarrierUserObjectPermission
-
-    person = person_of(user)
-    if person is None or person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    # Each need-to-know source is an uncorrelated id set: PostgreSQL hashes it once per query
-    # instead of probing it per row (an OR of correlated EXISTS was 4x slower at 200k carriers).
-    need = Q(holder_id=user.pk)
-    need |= Q(pk__in=Carrier.scope_people.through.objects.filter(user_id=user.pk).values("carrier_id"))
-    if person.department_id:
-        need |= Q(
-            pk__in=Carrier.scope_departments.through.objects.filter(unit_id=person.department_id).values("carrier_id")
-        )
-    need |= Q(
-        pk__in=CarrierUserObjectPermission.objects.filter(
-            user_id=user.pk, permission__codename="view_carrier"
-        ).values("content_object_id")
-    )
-    need |= Q(
-        pk__in=CarrierGroupObjectPermission.objects.filter(
-            group__user=user.pk, permission__codename="view_carrier"
-        ).values("content_object_id")
-    )
-    user_roles = roles_of(user)
-    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        from personnel.models import Person
-
-        # registered by the unit, held in the unit (e.g. received from another unit), or
-        # distributed to the unit
-        need |= Q(unit_id=person.unit_id)
-        need |= Q(holder_id__in=Person.objects.filter(unit_id=person.unit_id).values("user_id"))
-        need |= Q(pk__in=Carrier.scope_units.through.objects.filter(unit_id=person.unit_id).values("carrier_id"))
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        from personnel.models import Person
-
-        need |= Q(holder_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
-    return queryset.filter(need, level__lte=person.clearance)
-
-
-def _visible_audit_events(queryset: QuerySet, user) -> QuerySet:
-    """Audit events (and signatures) for auditors and the secrecy office, but only about objects
-    the reader may see through this gate: the trail carries titles and registry numbers, so it is
-    no way around clearance or need-to-know, nor into another unit. Events about anything else
-    (or nothing) show when the actor is of the reader's unit, or the system."""
-    if not can(user, VIEW_AUDIT):
-        return queryset.none()
-    from django.apps import apps
-    from django.db.models import CharField
-    from django.db.models.functions import Cast
-
-    actor = "signer" if queryset.model._meta.label_lower == "audit.signature" else "actor"
-    gated = [label for label in _RESTRICTORS if not label.startswith("audit.")]
-    visible = Q(pk__in=[])
-    for label in gated:
-        ids = restrict(apps.get_model(label)._default_manager.all(), user)
-        ids = ids.annotate(_audit_target=Cast("pk", CharField())).values("_audit_target")
-        visible |= Q(target_type=label, target_id__in=ids)
-    visible |= ~Q(target_type__in=gated) & (
-        Q(**{f"{actor}__isnull": True}) | Q(**{f"{actor}__person__unit_id": person_of(user).unit_id})
-    )
-    return queryset.filter(visible)
-
-
 def _visible_units(queryset: QuerySet, user) -> QuerySet:
     person = person_of(user)
     if person is None:
@@ -462,11 +398,8 @@ def _own_register_jobs(queryset: QuerySet, user) -> QuerySet:
 
 
 _RESTRICTORS = {
-    "carriers.carrier": _visible_carriers,
     "registers.registerexport": _own_register_jobs,
     "registers.chainverification": _own_register_jobs,
-    "audit.auditevent": _visible_audit_events,
-    "audit.signature": _visible_audit_events,
     "personnel.unit": _visible_units,
     "personnel.person": _visible_people,
     # personnel (R10-R12, R14): a person's secrecy file, travel requests and departures
@@ -477,7 +410,6 @@ _RESTRICTORS = {
     "personnel.travelrequest": _visible_personnel_requests,
     "personnel.departure": _visible_personnel_requests,
     "auth.user": _visible_users,
-    "carriers.container": _visible_containers,
     "approvals.approvalrequest": _visible_approval_requests,
     "approvals.publicationreview": _visible_publication_reviews,
     "approvals.approvalpolicy": _everyone_registered,

@@ -1,0 +1,62 @@
+"""Access policy of the audit trail, registered with the gate in AuditConfig.ready().
+
+Auditors and the secrecy office read the trail, but only about what they may see through the gate:
+the trail carries titles and registry numbers, so it is no way around clearance or need-to-know,
+nor into another unit. An event about a gated object is shown only with that object; an event
+about anything else (or nothing) shows when its actor is of the reader's unit, or the system. And
+an event naming carriers (its AuditEventCarrier rows) is shown only to a reader who may open every
+one of them (the gate's names_carriers)."""
+
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+
+from common import access
+from common.access import CarrierLink
+
+from .models import AuditEvent, AuditEventCarrier, Signature
+
+VIEW_AUDIT = "view_audit"
+# the office roles that read the trail (role names as data: audit imports no domain app)
+AUDIT_READERS = {"auditor", "secrecy_office"}
+
+
+def may_view_audit(user, obj=None) -> bool:
+    return access.has_role(user, *AUDIT_READERS)
+
+
+def _visible(queryset: QuerySet, user, actor: str) -> QuerySet:
+    if not may_view_audit(user):
+        return queryset.none()
+    gated = sorted(label for label in access.registered_models() if not label.startswith("audit."))
+    visible = Q(pk__in=[])
+    for label in gated:
+        ids = access.restrict_label(label, user).annotate(_audit_target=Cast("pk", CharField()))
+        visible |= Q(target_type=label, target_id__in=ids.values("_audit_target"))
+    visible |= ~Q(target_type__in=gated) & (
+        Q(**{f"{actor}__isnull": True}) | Q(**{f"{actor}__person__unit_id": access.person_of(user).unit_id})
+    )
+    return queryset.filter(visible)
+
+
+def visible_events(queryset: QuerySet, user) -> QuerySet:
+    return _visible(queryset, user, "actor")
+
+
+def visible_signatures(queryset: QuerySet, user) -> QuerySet:
+    return _visible(queryset, user, "signer")
+
+
+def nobody(queryset: QuerySet, user) -> QuerySet:
+    """The carrier index is read only through the events' own visibility."""
+    return queryset.none()
+
+
+def register() -> None:
+    index = CarrierLink(through="audit.auditeventcarrier", parent="event_id", field="carrier_id")
+    access.register(AuditEvent, visible_events, names_carriers=[index])
+    access.register(
+        Signature, visible_signatures,
+        names_carriers=[CarrierLink(through="audit.auditeventcarrier", parent="event__signature", field="carrier_id")],
+    )
+    access.register(AuditEventCarrier, nobody)
+    access.register_action(VIEW_AUDIT, may_view_audit)
