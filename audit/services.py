@@ -4,7 +4,6 @@ caller's transaction; sign() makes an electronic signature after checking the pa
 from dataclasses import dataclass
 from datetime import datetime
 
-import pyotp
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -106,18 +105,24 @@ def reauthenticate(*, signer, password) -> Reauthentication:
     where they have enrolled an authenticator."""
     if not password:
         raise ValidationFailed({"password": [_("Enter your password to sign.")]})
+    # the lockout of the login page holds here too (accounts/lockout.py): refused while the account
+    # or the client's address is locked (429); a wrong password audited and counted, in a
+    # transaction of its own once the signing service's transaction is rolled back
+    from accounts import lockout
+
+    lockout.guard(user=signer, channel=lockout.SIGNING)
     if not signer.is_active or not signer.check_password(password):
+        lockout.failed(user=signer, channel=lockout.SIGNING)
         raise ValidationFailed({"password": [_("The password is not correct; nothing was signed.")]})
     person = getattr(signer, "person", None)
     if person is None or person.status != person.Status.ACTIVE:
         raise Refused(_("Only active registered people can sign."))
-    secret = type(person).objects.filter(pk=person.pk).values_list("otp_secret", flat=True).first()
-    if secret:
-        code = getattr(password, "otp", "")
-        if not code:
-            raise ValidationFailed({"otp": [_("Enter the one-time code from your authenticator to sign.")]})
-        if not pyotp.TOTP(secret).verify(code, valid_window=1):
-            raise ValidationFailed({"otp": [_("The one-time code is not correct; nothing was signed.")]})
+    # the same authenticator as at login (accounts/factors.py): a code is accepted once, so two
+    # signatures cannot share one; a wrong code is audited and counts towards the lockout
+    from accounts.factors import check_signing_code
+
+    check_signing_code(signer=signer, code=getattr(password, "otp", ""),
+                       request=lockout.axes_request(channel=lockout.SIGNING, actor=signer))
     return Reauthentication(signer_id=signer.pk, at=timezone.now())
 
 

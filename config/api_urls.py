@@ -1,6 +1,9 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from accounts.api import LockoutListView, PasswordChangeView, UnlockView
+from accounts.factors_api import FactorResetView, FactorStateView
+from accounts.tokens_api import ApiTokenViewSet, LogoutEverywhereView
 from alerts.api.views import AlertViewSet
 from approvals.api.views import (
     ApprovalPolicyViewSet,
@@ -53,6 +56,7 @@ from personnel.api.views import DepartureViewSet, PersonViewSet, TravelRequestVi
 from registers.api.views import RegisterExportView, RegisterExportViewSet
 
 router = DefaultRouter(trailing_slash=True)
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 router.register("units", UnitViewSet, basename="unit")
 router.register("people", PersonViewSet, basename="person")
 router.register("travel-requests", TravelRequestViewSet, basename="travel-request")
@@ -94,6 +98,12 @@ router.register("inventories", InventoryViewSet, basename="inventory")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/password/", PasswordChangeView.as_view(), name="password"),
+    path("auth/lockouts/", LockoutListView.as_view(), name="lockouts"),
+    path("people/<int:pk>/unlock/", UnlockView.as_view(), name="person-unlock"),
+    path("auth/logout-everywhere/", LogoutEverywhereView.as_view(), name="logout-everywhere"),
+    path("auth/factors/", FactorStateView.as_view(), name="factors"),
+    path("people/<int:pk>/reset-factor/", FactorResetView.as_view(), name="person-reset-factor"),
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
     path("audit/signatures/<int:pk>/", SignatureCheckView.as_view(), name="audit-signature"),
     path("audit/carriers/<int:carrier_id>/history/", CarrierHistoryView.as_view(), name="audit-carrier-history"),

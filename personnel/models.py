@@ -86,10 +86,6 @@ class Person(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     post_since = models.DateField(_("in the post since"), null=True, blank=True)
-    otp_secret = models.CharField(
-        _("one-time code secret"), max_length=64, blank=True, editable=False,
-        help_text=_("Set when the person enrols an authenticator; signing then also needs its code."),
-    )
 
     class Meta:
         ordering = ["employee_number"]

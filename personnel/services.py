@@ -7,9 +7,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import tokens as account_tokens
 from audit import services as audit
 from common.errors import enforce
 
+from . import policy
 from .models import (
     Departure,
     Inspection,
@@ -37,6 +39,10 @@ def create_person(
     *, actor, username: str, password: str, full_name: str, employee_number: str, unit: Unit,
     department: Unit | None, secrecy_post: str, roles: list[str], email: str = "",
 ) -> Person:
+    # AUTH_PASSWORD_VALIDATORS wherever a password is set: refused (400, password) before anything is written
+    from accounts.services import validate_new_password
+
+    validate_new_password(password, user=get_user_model()(username=username, email=email))
     with transaction.atomic():
         user = get_user_model().objects.create_user(username=username, password=password, email=email)
         user.groups.set(Group.objects.filter(name__in=roles))
@@ -67,7 +73,7 @@ def record_departure(*, actor, person: Person, replacement=None, departure=None)
 
     from . import roles, rules, selectors
 
-    if not access.has_role(actor, roles.SECRECY_OFFICE) or access.person_of(actor).unit_id != person.unit_id:
+    if not policy.may_manage_file(actor, person):
         raise Refused(_("Only the secrecy office of the person's unit records a departure."))
     if person.status == Person.Status.DEPARTED:
         raise Conflict(_("This person has already left their post."))
@@ -81,7 +87,8 @@ def record_departure(*, actor, person: Person, replacement=None, departure=None)
             raise ValidationFailed(
                 {"replacement": [_("To take over as head of the department, the replacement must belong to it.")]}
             )
-    enforce([rules.recall_complete(held_numbers=selectors.held_numbers(person=person))])
+    numbers, hidden = selectors.recall_numbers(user=actor, person=person)
+    enforce([rules.recall_complete(held_numbers=numbers, hidden=hidden)])
     with transaction.atomic():
         person.status = Person.Status.DEPARTED
         person.save(update_fields=["status"])
@@ -99,7 +106,23 @@ def record_departure(*, actor, person: Person, replacement=None, departure=None)
         )
         approvals.transfer_grants(actor=actor, departed=person.user, replacement=replacement)
         approvals.sync_open_grants(actor=actor)
+        close_account(actor=actor, person=person, reason="departed")
     return person
+
+
+def close_account(*, actor, person: Person, reason: str) -> dict:
+    """The person's account is closed at once, inside the caller's transaction (record_departure):
+    login refused (user.is_active = False: the password step, the token endpoint and every session
+    and token authentication check it), every API token revoked and every session ended, audited
+    as `account.closed` with the reason. Their history (the person, the secrecy file, the audit
+    trail) stays."""
+    user = person.user
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    ended = account_tokens.logout_everywhere(actor=actor, user=user)
+    audit.record(actor=actor, action="account.closed", target=person,
+                 details={"reason": reason, "user": user.pk, "tokens": ended["tokens"], "sessions": ended["sessions"]})
+    return ended
 
 
 def _start_disengagement(*, actor, person: Person, departure):
@@ -126,32 +149,6 @@ def _start_disengagement(*, actor, person: Person, departure):
     return departure
 
 
-def enrol_one_time_code(*, actor, person: Person, remove: bool = False) -> str:
-    """Enrol (or remove) an authenticator for signing: from then on every signature also needs
-    its current code. Only the person or the secrecy office of their unit. Returns the
-    provisioning URI to load into the authenticator ('' when removed); the secret itself is
-    never written to the audit trail."""
-    import pyotp
-
-    from common import access
-    from common.errors import Refused
-
-    from . import roles
-
-    own = actor.pk == person.user_id
-    office = access.has_role(actor, roles.SECRECY_OFFICE) and access.person_of(actor).unit_id == person.unit_id
-    if not (own or office):
-        raise Refused(_("Only the person or the secrecy office of their unit enrols an authenticator."))
-    secret = "" if remove else pyotp.random_base32()
-    with transaction.atomic():
-        Person.objects.filter(pk=person.pk).update(otp_secret=secret)
-        audit.record(actor=actor, action="person.otp_removed" if remove else "person.otp_enrolled", target=person,
-                     details={})
-    if remove:
-        return ""
-    return pyotp.TOTP(secret).provisioning_uri(name=person.user.get_username(), issuer_name="Carrier Registry")
-
-
 # --- the secrecy file: post, pledge, training, inspections (R10, R14) ------------------------------
 
 
@@ -162,7 +159,7 @@ def _office_only(actor, person: Person, message=None) -> None:
 
     from . import selectors
 
-    if not selectors.is_office_of(user=actor, person=person):
+    if not policy.may_manage_file(actor, person):
         raise Refused(message or _("Only the secrecy office of the person's unit records this."))
 
 
@@ -196,7 +193,7 @@ def sign_pledge(*, actor, person: Person, password, kind: str = "on_post", signe
     today = timezone.localdate()
     signed_on = signed_on or today
     own = actor.pk == person.user_id
-    if not own and not selectors.is_office_of(user=actor, person=person):
+    if not policy.may_act_for(actor, person):
         raise Refused(_("Only the person or the secrecy office of their unit records a secrecy pledge."))
     method = Pledge.Method.SIGNED if own else Pledge.Method.RECORDED
     enforce([
@@ -332,8 +329,7 @@ def submit_travel(*, actor, traveller: Person, kind: str, destination: str, depa
 
     from . import rules, selectors
 
-    own = actor.pk == traveller.user_id and traveller.status == Person.Status.ACTIVE
-    if not own and not selectors.is_office_of(user=actor, person=traveller):
+    if not policy.may_request_travel(actor, traveller):
         raise Refused(_("Only the traveller or the secrecy office of their unit asks for travel approval."))
     today = timezone.localdate()
     period = selectors.disengagement_of(person=traveller, on=departs_on) if departs_on else None
@@ -548,8 +544,7 @@ def submit_departure(*, actor, person: Person, leaves_on, reason: str, replaceme
 
     from . import rules, selectors
 
-    own = actor.pk == person.user_id
-    if not own and not selectors.is_office_of(user=actor, person=person):
+    if not policy.may_act_for(actor, person):
         raise Refused(_("Only the person or the secrecy office of their unit asks for a departure."))
     if person.status != Person.Status.ACTIVE:
         raise Conflict(_("This person has already left their post."), code="departed")
@@ -628,9 +623,10 @@ def complete_departure(*, actor, departure_id: int, password) -> Departure:
 
     departure = selectors.departure_get(user=actor, pk=departure_id)
     _office_only(actor, departure.person, _("Only the secrecy office of the person's unit completes a departure."))
+    numbers, hidden = selectors.recall_numbers(user=actor, person=departure.person)
     enforce([
         rules.departure_approved(status=departure.status),
-        rules.recall_complete(held_numbers=selectors.held_numbers(person=departure.person)),
+        rules.recall_complete(held_numbers=numbers, hidden=hidden),
     ])
     credential = audit.reauthenticate(signer=actor, password=password)
     with transaction.atomic():

@@ -98,3 +98,30 @@ def register(actor, *, container, password=PASSWORD, **overrides):
     return carrier_services.register_carrier(
         actor=actor, password=password, container=container, **carrier_fields(**overrides)
     )
+
+
+def api_token(user) -> str:
+    """A new API token for `user` (accounts.tokens: only its SHA-256 is stored), for
+    `Authorization: Token <token>`."""
+    from accounts.tokens import create_token
+
+    _row, raw = create_token(user=user)
+    return raw
+
+
+def enrol_totp(user):
+    """A confirmed authenticator (django-otp TOTPDevice) for `user`, as after enrolment."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device, steps: int = 0) -> str:
+    """The code the authenticator shows now (steps=1: the next one, still accepted)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps * device.step
+    return f"{totp.token():0{device.digits}d}"

@@ -1,16 +1,25 @@
 import logging
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.views import ObtainAuthToken
+from drf_spectacular.utils import extend_schema
+from rest_framework import parsers, renderers
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts.tokens_api import TokenRequestSerializer, TokenResponseSerializer, issue_token
 
 log = logging.getLogger(__name__)
 
 
 class ResilientScopedRateThrottle(ScopedRateThrottle):
     """Rate limiting kept in the shared cache (Redis in production). If the cache is down the
-    request goes on, logged: an outage of Redis must not stop people working."""
+    request goes on, logged: an outage of Redis must not stop people working (the lockout of
+    django-axes, counted in the database, still holds). Clients are told apart by their address as
+    accounts.lockout.client_ip reads it: X-Forwarded-For only from TRUSTED_PROXIES."""
+
+    def get_ident(self, request):
+        from accounts.lockout import client_ip
+
+        return client_ip(request) or "unknown"
 
     def allow_request(self, request, view):
         try:
@@ -20,15 +29,25 @@ class ResilientScopedRateThrottle(ScopedRateThrottle):
             return True
 
 
-class TokenView(ObtainAuthToken):
-    """Trade a username and password for an API token (POST /api/v1/auth/token/)."""
+class TokenView(APIView):
+    """Trade a username and password (and the code of the person's authenticator, where they have
+    one) for a new API token (POST /api/v1/auth/token/). The token is shown this once, stored only
+    as its SHA-256 and expires (accounts/tokens.py)."""
 
     throttle_classes = [ResilientScopedRateThrottle]
     throttle_scope = "auth"
+    permission_classes = ()
+    authentication_classes = ()
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+    renderer_classes = (renderers.JSONRenderer,)
 
-    @extend_schema(
-        request=inline_serializer("TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}),
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-    )
+    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request, "view": self})
+        if not serializer.is_valid():
+            # django-axes found the account or the address locked (or this failure locked it): 429
+            from accounts.lockout import refuse_if_flagged
+
+            refuse_if_flagged(request)
+            serializer.is_valid(raise_exception=True)
+        return issue_token(request, serializer.validated_data)

@@ -6,6 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -14,10 +16,29 @@ VAR_DIR = Path(env_str("REGISTRY_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+def _production() -> bool:
+    """Production, where nothing may be left to chance: REGISTRY_PRODUCTION=1, or (when it is unset)
+    DJANGO_DEBUG off with a database other than the embedded SQLite."""
+    explicit = env_str("REGISTRY_PRODUCTION")
+    if explicit is not None:
+        return env_bool("REGISTRY_PRODUCTION")
+    database = env_str("DATABASE_URL", "sqlite:")
+    return not env_bool("DJANGO_DEBUG", False) and not database.startswith("sqlite:")
+
+
+PRODUCTION = _production()
+
+
 def _secret_key() -> str:
     key = env_str("DJANGO_SECRET_KEY")
     if key:
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. In production (DATABASE_URL is not the embedded SQLite, or "
+            "REGISTRY_PRODUCTION=1) the registry does not start without it: set the same random key of "
+            "at least 50 characters on every web, worker and beat process (docs/operations.md)."
+        )
     # Embedded mode: one random key per installation, kept under var/.
     path = VAR_DIR / "secret_key"
     if not path.exists():
@@ -38,12 +59,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "rest_framework",
-    "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
     "common",
     "accounts",
     "audit",
@@ -67,6 +91,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # below WhiteNoise, so static files keep their caching; every other answer: no-store, CSP,
+    # Permissions-Policy (common/middleware.py, django-csp, django-permissions-policy)
+    "common.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +103,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # accounts: the request in progress, for the lockout of signing re-authentication (its address)
+    "accounts.middleware.CurrentRequestMiddleware",
+    # accounts: idle timeout and absolute lifetime of sessions; a second factor first where required
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "accounts.factors.RequireFactorMiddleware",
+    # django-axes: a request it has marked locked out answers 429 (accounts.lockout.lockout_response)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,7 +126,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "common.context_processors.navigation",
+                "config.context_processors.navigation",
+                "accounts.sessions.session_context",
             ],
         },
     },
@@ -111,6 +148,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
     }
+# PostgreSQL role of the web, worker and beat processes: a migrate run as the owner re-applies its
+# privileges (common/db_roles.py; docs/operations.md "Database roles")
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache and broker -----------------------------------------------------------------------
@@ -163,12 +203,22 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- auth -------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: a locked account or address is refused before its password is checked
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous users see nothing
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
+# Argon2id (argon2-cffi) first; a password stored with an older hasher is rehashed with Argon2id at
+# its owner's next successful login (Django does it in check_password).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -176,15 +226,85 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Lockout (django-axes, accounts/lockout.py): LOGIN_FAILURE_LIMIT wrong passwords (or codes) within
+# LOGIN_COOLOFF_MINUTES lock the account, and as many from one client address lock the address, on
+# the login page, the token endpoint and signing re-authentication, until LOGIN_COOLOFF_MINUTES after
+# the last failure or until the secrecy office unlocks the account. Counted in the database, so the
+# lockout holds when the cache is down. The client address is REMOTE_ADDR, or X-Forwarded-For when
+# (and only when) REMOTE_ADDR is one of TRUSTED_PROXIES (addresses or networks; default none).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+AXES_ENABLED = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# never on success: a success would clear the failures of its address, other accounts' included
+AXES_RESET_ON_SUCCESS = False
+AXES_SENSITIVE_PARAMETERS = [
+    "username", "ip_address", "password", "otp", "code", "token", "old_password", "new_password",
+    "new_password1", "new_password2", "new_password_again", "second_password", "csrfmiddlewaretoken",
+]
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "carriers:list"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# django-otp (accounts/factors.py): the name shown in authenticator apps; no clock-drift learning
+# (a code is accepted within one step either side and only once: TOTPDevice.last_t)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Carrier Registry")
+OTP_TOTP_SYNC = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Behind a TLS-terminating proxy (docs/operations.md): HTTPS only, HSTS, secure cookies. The proxy
+# sets X-Forwarded-Proto; /healthz stays reachable over plain HTTP for the load balancer.
+BEHIND_TLS = env_bool("DJANGO_BEHIND_TLS", False)
+if BEHIND_TLS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# Content-Security-Policy (django-csp): everything from the registry itself, no inline script or
+# style, no plugins, no framing. Templates keep scripts and styles in static/ (tests check it).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no camera, microphone, location, sensors or
+# payment; security keys (WebAuthn) for the registry's own pages only.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = env_str("DJANGO_LANGUAGE_CODE", "zh-hans")
@@ -209,7 +329,7 @@ WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call then answers 401 with WWW-Authenticate: Token.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -230,6 +350,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # the schema's own warnings are not a deployment matter: `check --deploy` checks the deployment
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
     "ENUM_NAME_OVERRIDES": {
         "CarrierKindEnum": "carriers.models.Carrier.Kind",
         "ContainerKindEnum": "carriers.models.Container.Kind",
@@ -263,6 +385,8 @@ REGISTRY = {
     "STORAGE_MIN_CONTAINER": {3: "combination_safe", 2: "combination_cabinet", 1: "combination_cabinet"},
     # roles that see every carrier of their own unit (still bounded by clearance)
     "UNIT_WIDE_ROLES": ["secrecy_office", "auditor"],
+    # lists count at most this many rows (more shows as "10,000+" and `count_capped` in the API)
+    "LIST_COUNT_CAP": env_int("LIST_COUNT_CAP", 10_000),
     "REGISTRY_NUMBER_FORMAT": "{unit}-{year}-{seq:06d}",
     # R1: intermediate materials marked for destruction are to be destroyed within this many days
     "INTERMEDIATE_DISPOSAL_DAYS": env_int("INTERMEDIATE_DISPOSAL_DAYS", 7),
@@ -300,4 +424,11 @@ REGISTRY = {
     # inventory check is due this many days after the last one (GLOSSARY: at least once a year)
     "RETENTION_MAX_DAYS": env_int("RETENTION_MAX_DAYS", 30),
     "INVENTORY_INTERVAL_DAYS": env_int("INVENTORY_INTERVAL_DAYS", 365),
+    # accounts: roles that must log in with a second factor ("*" = every role; empty = none, a factor
+    # is then optional); a session ends after this many minutes without activity (SESSION_IDLE_SECONDS
+    # overrides it, for tests); API tokens live this many days, at most this many per person
+    "OTP_REQUIRED_ROLES": env_list("OTP_REQUIRED_ROLES", []),
+    "SESSION_IDLE_SECONDS": env_int("SESSION_IDLE_SECONDS", 60 * env_int("SESSION_IDLE_MINUTES", 15)),
+    "API_TOKEN_DAYS": env_int("API_TOKEN_DAYS", 30),
+    "API_TOKEN_MAX_PER_USER": env_int("API_TOKEN_MAX_PER_USER", 20),
 }

@@ -1,25 +1,25 @@
 """The REST API: token auth, registering over the API (and every refusal writing nothing),
 filters, the audit trail, reference lists limited to the caller's unit, the schema and the docs."""
 
+import hashlib
 import json
 import re
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from audit.models import AuditEvent
 from carriers.models import Carrier
 from common.levels import Level
-from tests.factories import register
+from tests.factories import api_token, register
 
 CARRIERS = "/api/v1/carriers/"
 
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 
@@ -59,7 +59,9 @@ def test_token_for_good_credentials_and_it_authenticates(org):
     response = client.post("/api/v1/auth/token/", {"username": "secretary", "password": org.password}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=org.secretary).key == token
+    assert response.json()["expiry"]
+    stored = ApiToken.objects.get(user=org.secretary)
+    assert stored.digest == hashlib.sha256(token.encode()).hexdigest() and token not in (stored.digest, stored.prefix)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(CARRIERS).status_code == 200
 
@@ -78,7 +80,7 @@ def test_token_refused_for_bad_credentials(org, credentials):
     response = APIClient().post("/api/v1/auth/token/", credentials, format="json")
     assert response.status_code == 400
     assert "token" not in response.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_no_or_bad_token_is_refused(org):

@@ -5,13 +5,13 @@
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from approvals.models import ApprovalRequest
 from audit.models import AuditEvent
 from carriers.copying.models import CopyLicence, CopyRequest, Derivation
 from carriers.models import Carrier
+from tests.factories import api_token
 
 from .conftest import approve_all, approved_copy
 
@@ -22,8 +22,7 @@ DERIVATIONS = "/api/v1/derivations/"
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

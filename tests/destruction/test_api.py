@@ -6,7 +6,6 @@ import json
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -16,6 +15,7 @@ from carriers.destruction.models import (
     DestructionRequest,
 )
 from carriers.models import Carrier
+from tests.factories import api_token
 
 from .conftest import approve_all, submit
 
@@ -26,8 +26,7 @@ FACILITIES = "/api/v1/destruction-facilities/"
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

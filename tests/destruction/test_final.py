@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.urls import get_resolver
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -14,6 +13,7 @@ from carriers import services as carrier_services
 from carriers.destruction.models import Method, Route
 from carriers.models import ALLOWED_MOVES, Carrier, Handover, Status
 from common.errors import Conflict, DomainError
+from tests.factories import api_token
 
 from .conftest import execute
 
@@ -28,8 +28,7 @@ def destroyed(org, approved, papers):
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -13,7 +13,6 @@ from carriers.destruction.models import DestructionItem, DestructionRequest
 from carriers.models import Carrier
 from common.errors import Conflict, Refused, ValidationFailed
 from common.levels import Level
-from personnel.models import Person
 from tests.factories import register
 
 from .conftest import approve_all, execute, submit
@@ -209,16 +208,14 @@ class TestInHouse:
         assert audit_count() == before and statuses(papers) == {"pending_destruction"}
 
     def test_one_time_code_where_enrolled(self, org, approved, papers):
-        import pyotp
-
         from audit.services import SigningSecret
+        from tests.factories import enrol_totp, totp_code
 
-        secret = pyotp.random_base32()
-        Person.objects.filter(user=org.clerk).update(otp_secret=secret)
+        device = enrol_totp(org.clerk)
         with pytest.raises(ValidationFailed) as exc:
             execute(org, approved)
         assert "supervisor_otp" in exc.value.errors
-        execute(org, approved, supervisor_password=SigningSecret(org.password, otp=pyotp.TOTP(secret).now()))
+        execute(org, approved, supervisor_password=SigningSecret(org.password, otp=totp_code(device)))
         assert statuses(papers) == {"destroyed"}
 
     def test_someone_else_may_not_work_the_screen(self, org, approved, head_sec):

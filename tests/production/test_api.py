@@ -6,13 +6,13 @@ Idempotency-Key creates nothing twice."""
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from approvals.models import ApprovalRequest
 from audit.models import AuditEvent
 from carriers.models import Carrier
 from carriers.production.models import Enterprise, ProductionPlace, ProductionRequest, ProductionRun
+from tests.factories import api_token
 
 from .conftest import approve
 
@@ -23,8 +23,7 @@ REQUESTS = "/api/v1/production-requests/"
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

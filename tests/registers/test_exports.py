@@ -10,7 +10,6 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -19,15 +18,14 @@ from common.levels import Level
 from personnel.models import Person
 from registers import rendering, services
 from registers.models import JobStatus, RegisterExport
-from tests.factories import register
+from tests.factories import api_token, register
 
 from .conftest import first_page_png, ink_ratio, pdf_text
 
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -18,7 +17,7 @@ from personnel import roles
 from registers import selectors, services
 from registers.definitions import AUDIT_EXTRACT, CARRIER_LEDGER
 from registers.rendering import LocalOnlyFetcher, RefusedURL, cjk_font_file
-from tests.factories import PersonFactory, register
+from tests.factories import PersonFactory, api_token, register
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
@@ -70,8 +69,7 @@ def _export(user, name, fmt="pdf", language="zh-hans", **params):
 
 def api_as(user) -> APIClient:
     client = APIClient()
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user)}")
     return client
 
 

@@ -1,0 +1,91 @@
+"""Tables of the accounts app: second factors (django-otp devices and recovery codes) and API
+tokens. Only digests of recovery codes and tokens are stored; what a person types or receives is
+shown once and never kept."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+
+# --- second factor and API tokens (accounts/factors.py, accounts/tokens.py) ---------------------
+
+
+class RecoveryDevice(ThrottlingMixin, TimestampMixin, Device):
+    """A person's one-time recovery codes, for the day the authenticator is not at hand. Only the
+    SHA-256 of each code is kept; a code used once is spent."""
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token):
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        digest = recovery_digest(token)
+        spent = self.codes.filter(digest=digest, used_at__isnull=True).update(used_at=timezone.now())
+        if spent:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment(commit=True)
+        return bool(spent)
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+
+def recovery_digest(code: str) -> str:
+    normalised = "".join(ch for ch in str(code or "").lower() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "digest"], name="recovery_code_once")]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+class ApiToken(models.Model):
+    """An API token. The token itself is shown once when it is made; only its SHA-256 is kept,
+    with the first characters to recognise it in a list."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(_("starts with"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
+    last_refused_at = models.DateTimeField(null=True, blank=True)  # an expired/revoked use, last recorded
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "revoked_at", "expires_at"], name="api_token_live")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})" if self.name else f"{self.prefix}…"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
