@@ -6,11 +6,15 @@
 1. The access gate on a large registry: the carrier list (count + first page) for a staff user,
    through common.access.restrict, against the same list with no gate at all (baseline), and
    against a naive per-row check (can() for each carrier; measured on a sample, extrapolated).
+   bench/gate.py: the same list at BENCH_GATE_CARRIERS (1,000,000) carriers and as many object
+   grants, staff and secrecy office, p95 against the ungated page and a django-guardian version.
 2. The audit chain: appending events through audit.record (lock, head read, hash) against plain
    inserts of the same rows with no chain (baseline).
 3. The scheduled checks (bench/checks.py).
 4. Register rendering (bench/registers.py): a 10,000-row register as one naive WeasyPrint document
    against the chunked renderer (worker processes, joined with pypdf), time and peak memory.
+5. One password check (bench/passwords.py): Argon2id with Django's production parameters against
+   PBKDF2-SHA256 (the baseline).
 """
 
 import contextlib
@@ -95,11 +99,11 @@ def build_registry():
             for i in range(10)
         ]
         clerk = personnel_services.create_person(
-            actor=None, username="clerk", password="x", full_name="登记员", employee_number="B1", unit=unit,
+            actor=None, username="clerk", password="Bench-Pass-2026", full_name="登记员", employee_number="B1", unit=unit,
             department=depts[0], secrecy_post="core", roles=[roles.SECRECY_OFFICE],
         ).user
         staff = personnel_services.create_person(
-            actor=None, username="staff", password="x", full_name="职员", employee_number="B2", unit=unit,
+            actor=None, username="staff", password="Bench-Pass-2026", full_name="职员", employee_number="B2", unit=unit,
             department=depts[3], secrecy_post="important", roles=[roles.STAFF],
         ).user
         safe = carrier_services.create_container(
@@ -203,6 +207,9 @@ def run(url: str) -> None:
     staff = build_registry()
     print(f"[setup] {N_CARRIERS} carriers loaded in {time.perf_counter() - start:.1f} s")
     bench_gate(staff)
+    from bench.gate import bench_gate_at_scale  # 1b. the gate at 1,000,000 carriers and grants
+
+    bench_gate_at_scale()
     bench_audit()
     from bench.checks import bench_checks  # 3. the scheduled checks (alerts), BENCH_CHECK_CARRIERS
 
@@ -210,6 +217,9 @@ def run(url: str) -> None:
     from bench.registers import bench_registers  # 4. a 10,000-row register: chunked vs naive PDF
 
     bench_registers()
+    from bench.passwords import bench_passwords  # 5. one password check: Argon2id against PBKDF2
+
+    bench_passwords()
 
 
 if __name__ == "__main__":

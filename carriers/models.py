@@ -211,6 +211,8 @@ class Carrier(models.Model):
         verbose_name = _("classified carrier")
         verbose_name_plural = _("classified carriers")
         indexes = [
+            # the lists' ordering (newest first): the first page is read off this index
+            models.Index(fields=["-registered_at", "-id"], name="carrier_newest_idx"),
             models.Index(fields=["unit", "level", "status"], name="carrier_unit_level_idx"),
             models.Index(fields=["level", "status"], name="carrier_level_status_idx"),
             models.Index(fields=["expires_on"], name="carrier_expiry_idx"),

@@ -32,30 +32,43 @@ def visible_carriers(queryset: QuerySet, user) -> QuerySet:
     person = access.person_of(user)
     if person is None or person.clearance == NO_CLEARANCE:
         return queryset.none()
-    # Each need-to-know source is an uncorrelated id set: PostgreSQL hashes it once per query
-    # instead of probing it per row (an OR of correlated EXISTS was 4x slower at 200k carriers).
-    need = Q(holder_id=user.pk)
-    need |= Q(pk__in=Carrier.scope_people.through.objects.filter(user_id=user.pk).values("carrier_id"))
-    if person.department_id:
-        need |= Q(pk__in=Carrier.scope_departments.through.objects.filter(unit_id=person.department_id).values("carrier_id"))
-    need |= Q(
-        pk__in=CarrierUserObjectPermission.objects.filter(user_id=user.pk, permission__codename="view_carrier")
-        .values("content_object_id")
-    )
-    need |= Q(
-        pk__in=CarrierGroupObjectPermission.objects.filter(group__user=user.pk, permission__codename="view_carrier")
-        .values("content_object_id")
-    )
-    user_roles = access.roles_of(user)
     if access.is_unit_wide(user):
-        # registered by the unit, held in the unit (e.g. received from another unit), or
-        # distributed to the unit
-        need |= Q(unit_id=person.unit_id)
-        need |= Q(holder_id__in=Person.objects.filter(unit_id=person.unit_id).values("user_id"))
+        # Unit-wide office roles see most of their unit: tests on the row itself (its unit, its
+        # holder's unit; the small sets hashed once per query) let the list read its first page
+        # straight off the ordering's index.
+        unit_people = Person.objects.filter(unit_id=person.unit_id).values("user_id")
+        need = Q(unit_id=person.unit_id) | Q(holder_id__in=unit_people)
         need |= Q(pk__in=Carrier.scope_units.through.objects.filter(unit_id=person.unit_id).values("carrier_id"))
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        need |= Q(holder_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
+        need |= Q(pk__in=_personal_sources(user, person, holder=False))
+    else:
+        # Everyone else sees a small part of the registry: one set of ids (what they hold, their
+        # scope, their grants) that the database can drive the query from, or hash once.
+        need = Q(pk__in=_personal_sources(user, person, holder=True))
     return queryset.filter(need, level__lte=person.clearance)
+
+
+def _personal_sources(user, person, *, holder: bool) -> QuerySet:
+    """The ids of the carriers a person may know of personally, as one UNION ALL: held (unless the
+    caller tests the holder itself), named in the scope, in their department's scope, granted to
+    them or to one of their groups, or held in the department they head."""
+    sources = [
+        Carrier.scope_people.through.objects.filter(user_id=user.pk).values("carrier_id"),
+        CarrierUserObjectPermission.objects.filter(user_id=user.pk, permission__codename="view_carrier")
+        .values("content_object_id"),
+        CarrierGroupObjectPermission.objects.filter(group__user=user.pk, permission__codename="view_carrier")
+        .values("content_object_id"),
+    ]
+    if holder:
+        sources.append(Carrier.objects.filter(holder_id=user.pk).order_by().values("pk"))
+    if person.department_id:
+        sources.append(
+            Carrier.scope_departments.through.objects.filter(unit_id=person.department_id).values("carrier_id")
+        )
+        if roles.DEPARTMENT_HEAD in access.roles_of(user):
+            department_people = Person.objects.filter(department_id=person.department_id).values("user_id")
+            sources.append(Carrier.objects.filter(holder_id__in=department_people).order_by().values("pk"))
+    first, *rest = sources
+    return first.union(*rest, all=True)
 
 
 def visible_containers(queryset: QuerySet, user) -> QuerySet:

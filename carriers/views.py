@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from common import access
 from common.errors import DomainError
+from common.pagination import CappedPaginator
 from common.views import render_domain_error
 
 from . import selectors, services
@@ -17,7 +17,7 @@ from .forms import CarrierRegisterForm
 def carrier_list(request):
     filterset = selectors.carrier_list(user=request.user, filters=request.GET)
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
