@@ -16,6 +16,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 LAST_KEY = "accounts.last_activity"
 START_KEY = "accounts.login_at"
@@ -71,12 +72,15 @@ def _message(reason: str) -> str:
     if reason == "lifetime":
         return _("Your session reached its time limit of %(hours)s hours; log in again.") % {
             "hours": f"{lifetime_seconds() / 3600:g}"}
-    minutes = idle_seconds() / 60
-    if minutes >= 1:
-        return _("Your session ended after %(minutes)s minutes without activity; log in again.") % {
-            "minutes": f"{minutes:g}"}
-    return _("Your session ended after %(seconds)s seconds without activity; log in again.") % {
-        "seconds": idle_seconds()}
+    seconds = idle_seconds()
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return ngettext("Your session ended after %(minutes)d minute without activity; log in again.",
+                        "Your session ended after %(minutes)d minutes without activity; log in again.",
+                        minutes) % {"minutes": minutes}
+    return ngettext("Your session ended after %(seconds)d second without activity; log in again.",
+                    "Your session ended after %(seconds)d seconds without activity; log in again.",
+                    seconds) % {"seconds": seconds}
 
 
 class SessionTimeoutMiddleware:
