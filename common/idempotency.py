@@ -14,13 +14,12 @@ import hmac
 import json
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
-
-from audit.chain import canonical_json
 
 from .models import IdempotencyRecord
 
@@ -44,6 +43,11 @@ def without_secrets(data):
     if isinstance(data, list | tuple):
         return [without_secrets(value) for value in data]
     return data
+
+
+def canonical_json(data) -> str:
+    """Sorted keys, no spaces, UTF-8 kept: the same text for the same body."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder)
 
 
 def _message(request) -> str:

@@ -5,13 +5,20 @@
 #   scripts/test-services.sh stop    stop both, remove their temp dir (idempotent)
 #   scripts/test-services.sh env     print var/test-services.env
 #
+# TEST_SERVICES_ENV=/some/file.env names another env file (a second, independent instance).
+#
+# PostgreSQL gets the two roles of a deployment (scripts/db-roles.sql, as in docs/operations.md):
+# registry_owner owns the database and runs the migrations (DATABASE_OWNER_URL); registry_app is
+# what the registry runs as (DATABASE_URL), with only SELECT and INSERT on the audit trail. The
+# test suite creates and migrates its databases as the owner and runs as the application role.
+#
 # All PostgreSQL/Redis files live in a mktemp dir under /tmp, so this works even
 # when the repository itself is not readable by the postgres user.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
-ENV_FILE="$REPO/var/test-services.env"
+ENV_FILE="${TEST_SERVICES_ENV:-$REPO/var/test-services.env}"
 PG_BIN=/usr/lib/postgresql/15/bin   # explicit: do not pick up some other initdb on PATH
 
 die() {
@@ -183,13 +190,18 @@ do_start() {
         die "PostgreSQL 15 could not be started on 127.0.0.1:$pg_port (see log above)"
     fi
 
+    # the deployment's roles and database, by the deployment's own script (read from our stdin,
+    # so the postgres account needs no access to the checkout); the owner also creates the
+    # suite's test and scratch databases
     if ! as_pg "$START_RUNAS" "$PG_BIN/psql" -X -q -h "$START_TMP" -p "$pg_port" -U postgres -d postgres \
-            -v ON_ERROR_STOP=1 \
-            -c "CREATE ROLE registry LOGIN PASSWORD 'registry' CREATEDB" \
-            -c "CREATE DATABASE registry OWNER registry" >/dev/null 2>"$START_TMP/psql.err"; then
+            -v ON_ERROR_STOP=1 -v owner=registry_owner -v owner_password=registry_owner \
+            -v app=registry_app -v app_password=registry_app -v db=registry \
+            <"$REPO/scripts/db-roles.sql" >/dev/null 2>"$START_TMP/psql.err" \
+        || ! as_pg "$START_RUNAS" "$PG_BIN/psql" -X -q -h "$START_TMP" -p "$pg_port" -U postgres -d postgres \
+            -v ON_ERROR_STOP=1 -c "ALTER ROLE registry_owner CREATEDB" >/dev/null 2>>"$START_TMP/psql.err"; then
         cat "$START_TMP/psql.err" >&2 || true
         log_tail "$pglog"
-        die "PostgreSQL 15 started but creating role/database 'registry' failed"
+        die "PostgreSQL 15 started but creating the roles and database 'registry' (scripts/db-roles.sql) failed"
     fi
 
     # --- Redis
@@ -212,11 +224,12 @@ do_start() {
     fi
 
     # --- env file
-    mkdir -p "$REPO/var"
+    mkdir -p "$(dirname "$ENV_FILE")"
     local tmpenv="$ENV_FILE.tmp.$$"
     {
         echo "# written by scripts/test-services.sh start; removed by 'stop'"
-        echo "export DATABASE_URL=postgres://registry:registry@127.0.0.1:$pg_port/registry"
+        echo "export DATABASE_URL=postgres://registry_app:registry_app@127.0.0.1:$pg_port/registry"
+        echo "export DATABASE_OWNER_URL=postgres://registry_owner:registry_owner@127.0.0.1:$pg_port/registry"
         echo "export REDIS_URL=redis://127.0.0.1:$redis_port/0"
         echo "PG_DATADIR=$datadir"
         echo "PG_PORT=$pg_port"
@@ -230,7 +243,7 @@ do_start() {
     trap - EXIT
 
     echo "test-services.sh: PostgreSQL 15 on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
-    echo "test-services.sh: wrote ${ENV_FILE#"$REPO"/} (source it to get DATABASE_URL / REDIS_URL)"
+    echo "test-services.sh: wrote ${ENV_FILE#"$REPO"/} (source it to get DATABASE_URL, DATABASE_OWNER_URL, REDIS_URL)"
 }
 
 case "${1:-}" in

@@ -14,6 +14,7 @@ from common.levels import Level
 from personnel import roles
 from personnel.models import Person
 
+from . import db_roles
 from .factories import PASSWORD, ContainerFactory, DepartmentFactory, PersonFactory, UnitFactory
 
 
@@ -25,6 +26,54 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(
             "The test suite runs on PostgreSQL: set DATABASE_URL (make test starts PostgreSQL 15 and Redis for you)."
         )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "as_owner: runs as the owner of the tables (a tamperer with the owner's rights), not the app role"
+    )
+
+
+# --- two database roles (tests/db_roles.py): create and migrate as the owner, run as the app ----
+
+_ROLE = {"wanted": "app"}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    if db_roles.two_roles():
+        db_roles.use("owner")  # pytest-django creates and migrates the test database as the owner
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, then the application role's grants on it (as the owner), then
+    the suite runs as the application role; the owner drops the database at the end."""
+    if not db_roles.two_roles():
+        yield
+        return
+    from common.db_roles import grant_app_role
+
+    with django_db_blocker.unblock():
+        grant_app_role(db_roles.app_role())
+    db_roles.use(_ROLE["wanted"])
+    yield
+    db_roles.use("owner")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if db_roles.two_roles() and item.get_closest_marker("as_owner"):
+        _ROLE["wanted"] = "owner"
+        db_roles.use("owner")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if db_roles.two_roles() and item.get_closest_marker("as_owner"):
+        _ROLE["wanted"] = "app"
+        db_roles.use("app")
 
 
 # the longest tests start first, so that under xdist they run beside the rest instead of after it

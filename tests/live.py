@@ -17,6 +17,8 @@ from urllib.parse import urlparse, urlunparse
 
 import psycopg
 
+from tests import db_roles
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,15 +55,21 @@ def manage(database_url: str, *args: str, check: bool = True, timeout: int = 300
 
 @contextlib.contextmanager
 def scratch_database(*, seed_demo: bool = False):
-    """Yield the URL of a fresh, migrated PostgreSQL database; drop it afterwards."""
+    """Yield the URL of a fresh, migrated PostgreSQL database; drop it afterwards. With two roles
+    (DATABASE_OWNER_URL) the owner creates and migrates it, the migration grants the application
+    role its privileges (DATABASE_APP_ROLE), and the URL given out is the application role's: the
+    servers and workers run as in a deployment. `db_roles.as_owner_url(url)` is the owner's."""
     base = base_database_url()
     name = f"scratch_{uuid.uuid4().hex[:12]}"
-    admin_url = _with_db(base, "postgres")
+    admin_url = _with_db(db_roles.as_owner_url(base), "postgres")
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = _with_db(base, name)
     try:
-        manage(url, "migrate", "--noinput", "-v0")
+        if db_roles.two_roles():
+            manage(db_roles.as_owner_url(url), "migrate", "--noinput", "-v0", DATABASE_APP_ROLE=db_roles.app_role())
+        else:
+            manage(url, "migrate", "--noinput", "-v0")
         if seed_demo:
             manage(url, "seed_demo")
         yield url
@@ -75,9 +83,10 @@ def drop_database(admin_url: str, name: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     with psycopg.connect(admin_url, autocommit=True) as conn:
         while True:
+            # our own sessions and those of the roles we are a member of (the owner: the app's)
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()",
+                "WHERE datname = %s AND pg_has_role(current_user, usesysid, 'MEMBER') AND pid <> pg_backend_pid()",
                 [name],
             )
             try:

@@ -1,5 +1,7 @@
 """Append-only by the database: UPDATE, DELETE and TRUNCATE of the audit tables are refused by
-triggers, on PostgreSQL (even with session_replication_role = replica) and on SQLite."""
+triggers, on PostgreSQL (even with session_replication_role = replica) and on SQLite. The trigger
+tests run as the owner of the tables (`as_owner`): the triggers stop even the owner. The
+application role does not even hold those privileges (tests/audit/test_app_role.py)."""
 
 import json
 import os
@@ -79,6 +81,7 @@ def test_on_postgresql(db_vendor):
     assert db_vendor == "postgresql"
 
 
+@pytest.mark.as_owner
 @pytest.mark.parametrize("table", TABLES)
 def test_update_delete_truncate_refused(trail, table):
     before = counts()
@@ -163,6 +166,7 @@ def test_triggers_are_enable_always():
         assert found.get((table, f"{table}_no_truncate")) == "A"
 
 
+@pytest.mark.as_owner
 def test_orm_update_and_delete_refused(trail):
     before = counts()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

@@ -220,6 +220,7 @@ def test_verify_audit_command_ok(org):
 # --- tampering ---------------------------------------------------------------------------------
 
 
+@pytest.mark.as_owner  # switches the audit triggers off: only the owner of the tables can
 def test_changed_details_are_found(org, tamper):
     events = append(5, actor=org.secretary)
     victim = events[2]
@@ -239,6 +240,7 @@ def test_changed_details_are_found(org, tamper):
     assert out == ""
 
 
+@pytest.mark.as_owner  # switches the audit triggers off: only the owner of the tables can
 def test_changed_actor_name_is_found(org, tamper):
     events = append(4, actor=org.secretary)
     victim = events[1]
@@ -249,6 +251,7 @@ def test_changed_actor_name_is_found(org, tamper):
     assert code == 1 and f"BROKEN at sequence {victim.seq}:" in err
 
 
+@pytest.mark.as_owner  # switches the audit triggers off: only the owner of the tables can
 def test_rehashed_event_breaks_the_next_link(org, tamper):
     """A forger who recomputes the altered event's own hash still breaks the link after it."""
     from audit.chain import event_hash
@@ -266,6 +269,7 @@ def test_rehashed_event_breaks_the_next_link(org, tamper):
     assert "previous-hash" in report.reason
 
 
+@pytest.mark.as_owner  # switches the audit triggers off: only the owner of the tables can
 def test_deleted_middle_event_is_found(org, tamper):
     events = append(5)
     victim = events[2]
@@ -278,6 +282,7 @@ def test_deleted_middle_event_is_found(org, tamper):
     assert code == 1 and f"BROKEN at sequence {victim.seq}:" in err
 
 
+@pytest.mark.as_owner  # switches the audit triggers off: only the owner of the tables can
 def test_changed_first_event_is_found(org, tamper):
     events = append(3)
     first = AuditEvent.objects.order_by("seq").first()
@@ -287,6 +292,7 @@ def test_changed_first_event_is_found(org, tamper):
     assert events  # the rest of the chain is untouched
 
 
+@pytest.mark.as_owner  # switches the audit triggers off: only the owner of the tables can
 def test_changed_last_event_is_found(org, tamper):
     events = append(3)
     last = events[-1]

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from celery import Celery
 
+from tests.db_roles import as_owner_url
 from tests.live import ROOT, manage, process_env, scratch_database
 
 TASK = "audit.tasks.verify_audit_chain"
@@ -94,7 +95,7 @@ def test_worker_verifies_the_chain(tmp_path):
 
                 # Break the chain in the scratch database (the owner switches the triggers off
                 # for one committed change) and ask again: the worker names the sequence.
-                with psycopg.connect(url) as conn:
+                with psycopg.connect(as_owner_url(url)) as conn:
                     conn.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
                     conn.execute("UPDATE audit_auditevent SET actor_name = 'forged' WHERE seq = 5")
                     for trigger in ("audit_auditevent_no_change", "audit_auditevent_no_truncate"):

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from rest_framework.test import APIClient
 
-from common.idempotency import SECRET_FIELDS, _digest, without_secrets
+from common.idempotency import SECRET_FIELDS, _digest, canonical_json, without_secrets
 from common.models import IdempotencyRecord
 from tests.factories import register
 
@@ -40,8 +40,6 @@ def test_record_holds_a_keyed_hash_without_the_password(org, signed_handover, se
     stored = record.request_hash
     assert len(stored) == 64
     # not any unkeyed hash of the body, with or without the password
-    from audit.chain import canonical_json
-
     for data in (body, without_secrets(body)):
         message = f"POST {HANDOVERS}\n{canonical_json(data)}"
         assert stored != hashlib.sha256(message.encode()).hexdigest()
