@@ -18,6 +18,7 @@ run:
 # stopped afterwards (success, failure or Ctrl-C); exits with pytest's code.
 test:
 	scripts/bootstrap.sh --system
+	$(MAKE) --no-print-directory lint
 	@set -uo pipefail; \
 	trap 'rc=$$?; trap - EXIT INT TERM; scripts/test-services.sh stop || true; exit $$rc' EXIT; \
 	trap 'exit 130' INT; trap 'exit 143' TERM; \
@@ -25,7 +26,9 @@ test:
 	source var/test-services.env; \
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# Import contracts (pyproject.toml [tool.importlinter]) and ruff: a second or two.
 lint:
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/ruff check .
 
 bench:

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AlertsConfig(AppConfig):
     name = "alerts"
     verbose_name = _("Alerts")
+
+    def ready(self):
+        # audit action labels, registered with common.labels
+        from . import labels
+
+        labels.register()

@@ -16,6 +16,10 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
+        # audit action labels, registered with common.labels
+        from . import labels
+
+        labels.register()
         # after every migrate: a table rebuilt by a later migration (SQLite) gets its triggers back
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="audit-triggers")
         from . import policy

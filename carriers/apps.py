@@ -23,6 +23,13 @@ class CarriersConfig(AppConfig):
     verbose_name = _("Classified carriers")
 
     def ready(self):
+        # audit action labels and demo seeding, registered with common (common.labels, common.demo)
+        from common import demo
+
+        from . import labels
+
+        labels.register()
+        demo.register_seeder("carriers", order=20, seed="carriers.demo.seed", totals="carriers.demo.totals")
         # after every migrate: a table rebuilt by a later migration (SQLite) gets its triggers back
         post_migrate.connect(_reinstall_triggers, sender=self, dispatch_uid="carriers-triggers")
         from . import policy

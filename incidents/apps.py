@@ -7,4 +7,8 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
+        # audit action labels, registered with common.labels
+        from . import labels
+
+        labels.register()
         from . import checks  # noqa: F401  (registers the incident alert)

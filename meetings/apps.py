@@ -7,6 +7,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Confidential meetings")
 
     def ready(self):
+        # audit action labels and demo seeding, registered with common (common.labels, common.demo)
+        from common import demo
+
+        from . import labels
+
+        labels.register()
+        demo.register_seeder("meetings", order=50, seed="meetings.demo.seed")
         # the scheduled check for missing copies, and the approval hooks (OUTCOME_HANDLERS,
         # SIGNED_TERMS) for meeting attendee lists
         from . import checks, services  # noqa: F401

@@ -48,3 +48,8 @@ def seed_meetings(people, departments, password: str) -> int:
     for approver in ("head_res", "secretary"):
         approvals.decide(actor=people[approver], request_id=meeting.approval_id, outcome="approve", password=password)
     return 1
+
+
+def seed(context) -> dict:
+    """Registered with common.demo from the AppConfig's ready()."""
+    return {"requests": seed_meetings(context["people"], context["departments"], context["password"])}

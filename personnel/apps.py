@@ -16,6 +16,15 @@ class PersonnelConfig(AppConfig):
     verbose_name = _("Personnel")
 
     def ready(self):
+        # audit action labels and demo seeding, registered with common (common.labels, common.demo)
+        from common import demo
+
+        from . import labels
+
+        labels.register()
+        demo.register_seeder("personnel", order=10, seed="personnel.demo.seed", is_seeded="personnel.demo.is_seeded",
+                             logins="personnel.demo.logins", totals="personnel.demo.totals")
+        demo.register_seeder("personnel.records", order=60, seed="personnel.demo.seed_records")
         # the scheduled checks (training due, disengagement ending) and the approval hooks for
         # travel and departure requests
         from . import checks, services  # noqa: F401

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class RegistersConfig(AppConfig):
     name = "registers"
     verbose_name = _("Registers")
+
+    def ready(self):
+        # audit action labels, registered with common.labels
+        from . import labels
+
+        labels.register()

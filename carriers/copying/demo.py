@@ -49,3 +49,8 @@ def seed_copying(people, departments, password) -> int:
         actor=people["staff_core"], parts=[plan, minutes], title="《2026年中试项目文件汇编》", purpose="项目归档",
     )
     return 2
+
+
+def seed(context) -> dict:
+    """Registered with common.demo from the AppConfig's ready()."""
+    return {"requests": seed_copying(context["people"], context["departments"], context["password"])}

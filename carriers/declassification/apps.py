@@ -8,5 +8,12 @@ class DeclassificationConfig(AppConfig):
     verbose_name = _("Secrecy periods and declassification")
 
     def ready(self):
+        # audit action labels and demo seeding, registered with common (common.labels, common.demo)
+        from common import demo
+
+        from . import labels
+
+        labels.register()
+        demo.register_seeder("declassification", order=100, seed="carriers.declassification.demo.seed")
         # the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) and the review-due check
         from . import checks, services  # noqa: F401

@@ -8,5 +8,12 @@ class ProductionConfig(AppConfig):
     verbose_name = _("Production")
 
     def ready(self):
+        # audit action labels and demo seeding, registered with common (common.labels, common.demo)
+        from common import demo
+
+        from . import labels
+
+        labels.register()
+        demo.register_seeder("production", order=40, seed="carriers.production.demo.seed")
         # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for production requests
         from . import services  # noqa: F401

@@ -8,6 +8,13 @@ class StorageConfig(AppConfig):
     verbose_name = _("Keeping and storage")
 
     def ready(self):
+        # audit action labels and demo seeding, registered with common (common.labels, common.demo)
+        from common import demo
+
+        from . import labels
+
+        labels.register()
+        demo.register_seeder("storage", order=80, seed="carriers.storage.demo.seed")
         # the scheduled checks (retention_overdue, inventory_overdue) and the approval hooks
         # (OUTCOME_HANDLERS, SIGNED_TERMS) for temporary retentions
         from . import checks, services  # noqa: F401

@@ -6,3 +6,9 @@ class TransmissionConfig(AppConfig):
     name = "carriers.transmission"
     label = "transmission"
     verbose_name = _("Dispatch and receipt")
+
+    def ready(self):
+        # audit action labels, registered with common.labels
+        from . import labels
+
+        labels.register()

@@ -8,5 +8,12 @@ class UseConfig(AppConfig):
     verbose_name = _("Use")
 
     def ready(self):
+        # audit action labels and demo seeding, registered with common (common.labels, common.demo)
+        from common import demo
+
+        from . import labels
+
+        labels.register()
+        demo.register_seeder("use", order=110, seed="carriers.use.demo.seed")
         # the overdue-loan check (alerts.checks) and the loan-extension approval hook
         from . import checks, services  # noqa: F401

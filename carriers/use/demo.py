@@ -39,3 +39,8 @@ def seed_use(people, departments, password) -> int:
     services.lend(actor=secretary, password=password, loan_id=loan.pk)
     services.accept_loan(actor=people["staff_important"], password=password, loan_id=loan.pk, counted_count=1)
     return 1
+
+
+def seed(context) -> dict:
+    """Registered with common.demo from the AppConfig's ready()."""
+    return {"requests": seed_use(context["people"], context["departments"], context["password"])}

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.levels import LEVEL_BY_CODE, LEVEL_CODES
+from common.signing import SigningSecret
 
 
 class RejectUnknownFieldsMixin:
@@ -33,8 +34,6 @@ class StrictSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     def to_internal_value(self, data):
         values = super().to_internal_value(data)
         if "password" in values:
-            from audit.services import SigningSecret
-
             values["password"] = SigningSecret(values["password"], otp=values.pop("otp", ""))
         return values
 

@@ -1,6 +1,10 @@
-from personnel.roles import ROLE_LABELS
+"""Template context for every page: the navigation's counters and the current person's roles.
+It lives in the composition root because it reads several apps (approvals, alerts, personnel)."""
 
-from . import access
+from alerts import selectors as alert_selectors
+from approvals import selectors as approval_selectors
+from common import access
+from personnel.roles import ROLE_LABELS
 
 
 def navigation(request):
@@ -8,12 +12,8 @@ def navigation(request):
     person = access.person_of(user)
     decide_count = notice_count = alert_count = 0
     if person is not None:
-        from approvals import selectors as approval_selectors
-
         decide_count = approval_selectors.queue(user=user).count()
         notice_count = approval_selectors.unread_notices(user=user).count()
-        from alerts import selectors as alert_selectors
-
         alert_count = alert_selectors.open_count(user=user)
     return {
         "decide_count": decide_count,
