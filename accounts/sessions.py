@@ -106,9 +106,11 @@ class SessionTimeoutMiddleware:
     def _expired(request, reason: str):
         message = _message(reason)
         logout(request)
-        if request.path.startswith("/api/") or request.path == reverse("accounts:session_status"):
+        if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "code": "session_expired", "expired": True}, status=401)
-        messages.info(request, message)
+        messages.info(request, message)  # the warning script reloads the page: the login page says why
+        if request.path == reverse("accounts:session_status"):
+            return JsonResponse({"detail": message, "code": "session_expired", "expired": True}, status=401)
         login_url = reverse(settings.LOGIN_URL)
         if request.method == "GET":
             login_url += "?" + urlencode({"next": request.get_full_path()})

@@ -28,7 +28,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const tick = () => {
       const left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       countdown.textContent = String(left);
-      if (left <= 0) { clearInterval(ticker); check(); }
+      if (left <= 0) { clearInterval(ticker); ticker = null; }
     };
     tick();
     if (!ticker) ticker = setInterval(tick, 1000);
@@ -41,11 +41,12 @@ document.addEventListener("DOMContentLoaded", () => {
     } catch (error) {
       return schedule(Math.max(1, Math.round((deadline - Date.now()) / 1000)));
     }
-    if (data.expired || data.remaining <= 0) return leave();
+    if (data.expired) return leave();  // the server ended it: the reload shows the login page and why
     if (data.remaining > warn) { hide(); return schedule(data.remaining); }
     deadline = Date.now() + data.remaining * 1000;
     clearTimeout(timer);
-    timer = setTimeout(check, data.remaining * 1000 + 500);
+    // ask again just after the end: only the server says it is over (a reload would count as activity)
+    timer = setTimeout(check, Math.max(1, data.remaining) * 1000 + 1500);
     show();
   }
   stay.addEventListener("click", async () => {
