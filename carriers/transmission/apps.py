@@ -12,3 +12,7 @@ class TransmissionConfig(AppConfig):
         from . import labels
 
         labels.register()
+        # the access policy of dispatches, discrepancies and notices (common.access)
+        from . import policy
+
+        policy.register()

@@ -5,6 +5,7 @@ set-based query (with prefetches)."""
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.levels import LEVEL_EN, LEVEL_ZH, Level
 from registers.base import (
@@ -47,7 +48,14 @@ def _level(dispatch) -> str:
 
 
 def _carriers(dispatch) -> str:
-    return "\n".join(item.carrier.registry_number for item in getattr(dispatch.handover, "visible_items", []))
+    """The listed carriers the reader may open; the others counted, never named."""
+    visible = getattr(dispatch.handover, "visible_items", [])
+    lines = [item.carrier.registry_number for item in visible]
+    hidden = getattr(dispatch, "carrier_count", len(visible)) - len(visible)
+    if hidden:
+        lines.append(ngettext("%(counter)s more carrier is not visible to you.",
+                              "%(counter)s more carriers are not visible to you.", hidden) % {"counter": hidden})
+    return "\n".join(lines)
 
 
 def _receipt(dispatch) -> str:

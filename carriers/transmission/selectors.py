@@ -112,8 +112,9 @@ def dispatch_get(*, user, pk) -> Dispatch:
     dispatch = (
         _with_carriers(visible_dispatches(user=user), user=user)
         .prefetch_related(
-            Prefetch("discrepancies", queryset=DispatchDiscrepancy.objects.select_related(
-                "carrier", "recorded_by__person", "resolved_by__person", "signature"))
+            # through the gate: a discrepancy naming a carrier the reader may not open is left out
+            Prefetch("discrepancies", queryset=access.restrict(DispatchDiscrepancy.objects.select_related(
+                "carrier", "recorded_by__person", "resolved_by__person", "signature"), user))
         )
         .filter(pk=pk)
         .first()
@@ -163,14 +164,13 @@ def dispatch_history(*, dispatch: Dispatch):
 
 
 def unread_notices(*, user):
-    return TransmissionNotice.objects.filter(recipient_id=user.pk, read_at__isnull=True).select_related("dispatch")
+    return visible_notices(user=user).filter(read_at__isnull=True)
 
 
 def visible_notices(*, user):
-    """This user's notices about dispatches they may (still) see."""
+    """This user's notices about dispatches they may (still) see (policy.visible_notices)."""
     return (
-        TransmissionNotice.objects.filter(recipient_id=user.pk, dispatch__in=visible_dispatches(user=user).values("pk"))
-        .select_related("dispatch")
+        access.restrict(TransmissionNotice.objects.select_related("dispatch"), user)
         .order_by("-created_at", "-pk")
     )
 

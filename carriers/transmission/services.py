@@ -20,7 +20,7 @@ from common.errors import Refused, ValidationFailed, enforce
 from personnel import roles
 from personnel.models import Person
 
-from . import rules
+from . import policy, rules
 from .models import Channel, Dispatch, DispatchDiscrepancy, NumberCounter, TransmissionNotice
 
 # configurable per installation (settings.REGISTRY), never hard-wired
@@ -28,7 +28,7 @@ NUMBER_FORMATS = {
     NumberCounter.Kind.DISPATCH: ("DISPATCH_NUMBER_FORMAT", "{unit}-FS-{year}-{seq:06d}"),
     NumberCounter.Kind.RECEIPT: ("RECEIPT_NUMBER_FORMAT", "{unit}-SW-{year}-{seq:06d}"),
 }
-DISPATCHING_ROLES = (roles.SECRECY_OFFICE, roles.API_CLIENT)
+DISPATCHING_ROLES = policy.DISPATCHING_ROLES
 
 
 def _next_number(*, unit, year: int, kind: str) -> tuple[int, str]:
@@ -102,7 +102,7 @@ def dispatch(
         levels = [c.level for c in locked]
         enforce(
             [
-                rules.may_dispatch(is_office=access.has_role(actor, *DISPATCHING_ROLES)),
+                policy.dispatch_refusal(actor),
                 rules.channel_permitted(channel=channel),
                 rules.recipient_elsewhere(
                     sending_unit_id=person.unit_id,
@@ -157,6 +157,7 @@ def dispatch(
                 "protective_measures": protective_measures, "level": sent.level, "declared_count": declared_count,
                 "carriers": sorted(c.registry_number for c in locked), "handover": handover.pk, "note": note,
             },
+            carriers=locked,  # the details name them: the trail shows the event only with all of them
         )
     return sent
 
@@ -166,12 +167,7 @@ def dispatch(
 
 def check_may_receive(*, actor, dispatch: Dispatch) -> None:
     """Before reading a receipt's fields: only the named recipient, only once (403, 409)."""
-    enforce(
-        [
-            rules.receiver_is_recipient(actor_id=actor.pk, recipient_id=dispatch.recipient_id),
-            rules.still_in_transit(status=dispatch.status, label=dispatch.get_status_display()),
-        ]
-    )
+    enforce(policy.receive_refusals(actor, dispatch))
 
 
 def receive(
@@ -252,6 +248,7 @@ def receive(
                 "discrepancies": [{"id": r.pk, "kind": r.kind, "carrier": r.carrier_id, "description": r.description}
                                   for r in rows],
             },
+            carriers=listed,
         )
         if rows:
             _notify_offices(sent, TransmissionNotice.Kind.DISCREPANCY)
@@ -298,16 +295,11 @@ def resolve_discrepancy(
         if row is None:
             raise Http404
         person = actor.person
-        office = access.has_role(actor, roles.SECRECY_OFFICE)
         enforce(
             [
                 rules.discrepancy_open(resolution=row.resolution),
                 rules.resolution_fits(kind=row.kind, resolution=resolution),
-                rules.may_resolve(
-                    kind=row.kind, resolution=resolution, is_recipient=actor.pk == sent.recipient_id,
-                    office_of_sender=office and person.unit_id == sent.sending_unit_id,
-                    office_of_receiver=office and person.unit_id == sent.receiving_unit_id,
-                ),
+                rules.may_resolve(kind=row.kind, resolution=resolution, **policy.resolver_facts(actor, sent)),
                 rules.resolution_explained(note=note),
             ]
         )
@@ -354,6 +346,7 @@ def resolve_discrepancy(
             details={"discrepancy": row.pk, "kind": row.kind, "carrier": carrier.registry_number if carrier else None,
                      "resolution": resolution, "note": note, "container": container.pk if found and container else None,
                      "signature": signature.pk if signature else None, "dispatch_resolved": not still_open},
+            carriers=[carrier] if carrier else (),
         )
         _notify_offices(sent, TransmissionNotice.Kind.RESOLVED)
     return row

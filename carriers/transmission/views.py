@@ -6,13 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common import access
 from common.errors import DomainError
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import DispatchForm, ReceiveForm, ResolveForm
-from .models import Dispatch
 
 
 @login_required
@@ -26,7 +24,7 @@ def inbox(request):
             "open": selectors.with_open_discrepancies(user=request.user),
             "notices": selectors.visible_notices(user=request.user)[:20],
             "unread": selectors.unread_notices(user=request.user).count(),
-            "may_dispatch": access.has_role(request.user, *services.DISPATCHING_ROLES),
+            "may_dispatch": policy.may_dispatch(request.user),
         },
     )
 
@@ -43,7 +41,7 @@ def register(request):
         request, "transmission/register.html",
         {"filter": filterset, "page": page, "query": query.urlencode(),
          "direction": request.GET.get("direction", ""),
-         "may_dispatch": access.has_role(request.user, *services.DISPATCHING_ROLES)},
+         "may_dispatch": policy.may_dispatch(request.user)},
         status=200 if filterset.is_valid() else 400,
     )
 
@@ -51,7 +49,7 @@ def register(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def new(request):
-    if not access.has_role(request.user, *services.DISPATCHING_ROLES):
+    if not policy.may_dispatch(request.user):
         raise PermissionDenied(_("Only the secrecy office dispatches carriers to other units."))
     form = DispatchForm(request.POST or None, user=request.user)
     context = {"form": form}
@@ -68,10 +66,7 @@ def new(request):
 
 def _detail_context(request, dispatch, **extra):
     user = request.user
-    person = access.person_of(user)
-    office = access.has_role(user, "secrecy_office") and person.unit_id in (dispatch.sending_unit_id,
-                                                                            dispatch.receiving_unit_id)
-    resolvable = office or user.pk == dispatch.recipient_id
+    resolvable = policy.may_resolve(user, dispatch)
     forms = extra.pop("resolve_forms", {})
     open_rows = [
         (row, forms.get(row.pk) or ResolveForm(user=user, discrepancy=row))
@@ -82,7 +77,7 @@ def _detail_context(request, dispatch, **extra):
         "lines": selectors.carrier_lines(dispatch=dispatch),
         "hidden": dispatch.carrier_count - len(dispatch.handover.visible_items),
         "history": selectors.dispatch_history(dispatch=dispatch),
-        "may_receive": user.pk == dispatch.recipient_id and dispatch.status == Dispatch.Status.IN_TRANSIT,
+        "may_receive": policy.may_receive(user, dispatch),
         "resolve_rows": open_rows,
         **extra,
     }
@@ -100,7 +95,7 @@ def receive(request, pk):
     """Count, check and sign: the recipient ticks what arrived, gives the count, chooses the
     container, and signs; a difference needs a discrepancy note."""
     dispatch = selectors.dispatch_get(user=request.user, pk=pk)
-    if request.user.pk != dispatch.recipient_id or dispatch.status != Dispatch.Status.IN_TRANSIT:
+    if not policy.may_receive(request.user, dispatch):
         return redirect("transmission:detail", pk=dispatch.pk)
     form = ReceiveForm(request.POST or None, user=request.user, dispatch=dispatch)
     context = {"dispatch": dispatch, "form": form, "lines": selectors.carrier_lines(dispatch=dispatch)}

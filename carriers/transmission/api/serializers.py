@@ -87,6 +87,7 @@ class DispatchSerializer(serializers.ModelSerializer):
     level = LevelField(read_only=True)
     carrier_count = serializers.IntegerField(read_only=True)
     carriers = serializers.SerializerMethodField()
+    hidden_carriers = serializers.SerializerMethodField()
     container = serializers.SerializerMethodField()
     sender_signature = serializers.SerializerMethodField()
     recipient_signature = serializers.SerializerMethodField()
@@ -97,7 +98,7 @@ class DispatchSerializer(serializers.ModelSerializer):
         fields = [
             "id", "number", "sending_unit", "receiving_unit", "recipient", "channel", "channel_label", "is_abroad",
             "destination", "approval", "courier", "route", "protective_measures", "level", "declared_count",
-            "carrier_count", "carriers", "status", "status_label", "note", "dispatched_by", "dispatched_at",
+            "carrier_count", "carriers", "hidden_carriers", "status", "status_label", "note", "dispatched_by", "dispatched_at",
             "sender_signature", "receipt_number", "received_by", "received_at", "counted_count", "receipt_note",
             "container", "recipient_signature", "discrepancies", "resolved_at", "handover",
         ]
@@ -112,6 +113,11 @@ class DispatchSerializer(serializers.ModelSerializer):
              "marking": line["carrier"].marking, "state": line["state"]}
             for line in selectors.carrier_lines(dispatch=dispatch)
         ]
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_hidden_carriers(self, dispatch):
+        """How many listed carriers the caller may not open (counted, never named)."""
+        return dispatch.carrier_count - len(dispatch.handover.visible_items)
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_container(self, dispatch):
