@@ -15,5 +15,8 @@ class UseConfig(AppConfig):
 
         labels.register()
         demo.register_seeder("use", order=110, seed="carriers.use.demo.seed")
-        # the overdue-loan check (alerts.checks) and the loan-extension approval hook
-        from . import checks, services  # noqa: F401
+        # the overdue-loan check (alerts.checks) and the loan-extension approval hook; the access
+        # policy of reading places, sessions, circulations and loans (common.access)
+        from . import checks, policy, services  # noqa: F401
+
+        policy.register()

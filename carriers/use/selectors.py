@@ -16,6 +16,7 @@ from carriers.models import Carrier, HandoverItem
 from common import access
 from personnel.models import Person
 
+from . import policy
 from .models import (
     Circulation,
     CirculationReader,
@@ -160,7 +161,7 @@ def loan_list(*, user, carrier=None, borrower=None, status: str = "", box: str =
         qs = qs.filter(borrower_id=user.pk)
     elif box == "to_handle":
         waiting = Q(status=Loan.Status.RETURNING, lender_id=user.pk)
-        if access.has_role(user, "secrecy_office"):  # only the secrecy office lends
+        if policy.is_office(user):  # only the secrecy office lends
             waiting |= Q(status=Loan.Status.REQUESTED, carrier__holder_id=user.pk)
         qs = qs.filter(waiting)
     return qs.order_by("-requested_at", "-pk")
@@ -216,7 +217,7 @@ def usable_carriers(*, user):
     if person is None:
         return qs.none()
     mine = Q(holder_id=user.pk)
-    if access.has_role(user, "secrecy_office"):
+    if policy.is_office(user):
         mine |= Q(unit_id=person.unit_id) | Q(holder__person__unit_id=person.unit_id)
     return qs.filter(mine).order_by("registry_number")
 
@@ -256,8 +257,8 @@ def disclosures(*, user, carrier: Carrier) -> list[dict]:
         lines.append({"kind": "reading", "kind_label": ReadingSession._meta.verbose_name, "id": s.pk,
                       "person": s.reader, "since": s.started_at, "until": s.ended_at,
                       "where": s.place.name, "signature": None, "url_name": "use:session", "object": s})
-    rows = CirculationReader.objects.filter(
-        circulation__in=access.restrict(Circulation.objects.filter(carrier_id=carrier.pk), user).values("pk")
+    rows = access.restrict(
+        CirculationReader.objects.filter(circulation__carrier_id=carrier.pk), user
     ).select_related("circulation", "reader__person", "signature")
     for r in rows:
         if r.signed_at is None:

@@ -21,10 +21,9 @@ from carriers import services as carrier_services
 from carriers.models import Carrier, Handover
 from common import access
 from common.errors import Conflict, Refused, enforce
-from personnel import roles
 from personnel.models import Person
 
-from . import rules
+from . import policy, rules
 from .models import (
     Circulation,
     CirculationReader,
@@ -43,10 +42,6 @@ def loan_max_days() -> int:
 
 def loan_default_days() -> int:
     return min(int(settings.REGISTRY.get("LOAN_DEFAULT_DAYS", 14)), loan_max_days())
-
-
-def _is_office(user) -> bool:
-    return access.has_role(user, roles.SECRECY_OFFICE)
 
 
 def _person(actor) -> Person:
@@ -92,7 +87,7 @@ def _locked(model, actor, pk):
 def create_place(*, actor, name_zh: str, name_en: str, kind: str, max_level: int, location: str = "") -> ReadingPlace:
     """The secrecy office registers an office or reading room of its unit approved for a level."""
     person = _person(actor)
-    enforce([rules.may_manage_places(is_office=_is_office(actor))])
+    enforce([policy.manage_places_refusal(actor)])
     with transaction.atomic():
         place = ReadingPlace.objects.create(unit_id=person.unit_id, name_zh=name_zh, name_en=name_en, kind=kind,
                                             max_level=max_level, location=location)
@@ -107,7 +102,7 @@ PLACE_FIELDS = ("name_zh", "name_en", "kind", "max_level", "location", "is_activ
 
 def update_place(*, actor, place_id, **changes) -> ReadingPlace:
     """Change a reading place (e.g. withdraw it from use); only its unit's secrecy office."""
-    enforce([rules.may_manage_places(is_office=_is_office(actor))])
+    enforce([policy.manage_places_refusal(actor)])
     with transaction.atomic():
         place = _locked(ReadingPlace, actor, place_id)
         before = {name: getattr(place, name) for name in PLACE_FIELDS}
@@ -137,13 +132,11 @@ def record_session(
         place = ReadingPlace.objects.get(pk=getattr(place, "pk", place))  # as it is now, not as the caller read it
         facts = credential(user=reader, carrier=locked)
         enforce([
-            rules.may_record_use(is_holder=locked.holder_id == actor.pk, is_office=_is_office(actor)
-                                 and person.unit_id in _units_of(locked)),
+            *policy.record_use_refusals(actor, locked),
             rules.person_credential(active=facts["active"], clearance=facts["clearance"], level=locked.level,
                                     in_scope=facts["in_scope"]),
             rules.place_fit(place_unit_id=place.unit_id, unit_id=person.unit_id, is_active=place.is_active,
                             max_level=place.max_level, level=locked.level),
-            rules.carrier_usable(status=locked.status, label=locked.get_status_display()),
             rules.rules_told(told=rules_told),
             *rules.session_times(started_at=started_at, ended_at=ended_at, now=now),
         ])
@@ -159,13 +152,6 @@ def record_session(
     return session
 
 
-def _units_of(carrier: Carrier) -> set:
-    """The units whose secrecy office answers for the carrier: its registering unit and its
-    holder's."""
-    holder_unit = Person.objects.filter(user_id=carrier.holder_id).values_list("unit_id", flat=True).first()
-    return {carrier.unit_id, holder_unit}
-
-
 def end_session(*, actor, session_id, ended_at=None) -> ReadingSession:
     """The reader has finished: the carrier came back at `ended_at` (default now)."""
     now = timezone.now()
@@ -173,9 +159,7 @@ def end_session(*, actor, session_id, ended_at=None) -> ReadingSession:
     with transaction.atomic():
         session = _locked(ReadingSession, actor, session_id)
         enforce([
-            None if actor.pk in (session.recorded_by_id, session.reader_id) or _is_office(actor)
-            else rules.may_record_use(is_holder=False, is_office=False),
-            rules.session_open(ended_at=session.ended_at),
+            *policy.end_session_refusals(actor, session),
             *rules.session_times(started_at=session.started_at, ended_at=ended_at, now=now),
         ])
         session.ended_at = ended_at
@@ -213,10 +197,8 @@ def start_circulation(*, actor, carrier, readers: list, note: str = "") -> Circu
     with transaction.atomic():
         locked = _visible_carrier(actor, carrier)
         enforce([
-            rules.may_record_use(is_holder=locked.holder_id == actor.pk,
-                                 is_office=_is_office(actor) and person.unit_id in _units_of(locked)),
+            *policy.record_use_refusals(actor, locked),
             *rules.readers_listed(reader_ids=[u.pk for u in readers]),
-            rules.carrier_usable(status=locked.status, label=locked.get_status_display()),
         ])
         enforce([
             rules.readers_credentials(refused=_refusals(readers, locked)),
@@ -240,15 +222,7 @@ def _circulating(carrier) -> bool:
 
 def check_may_sign(*, actor, circulation: Circulation) -> None:
     """Before reading the sign-off's fields: on the list, still going round, the actor's turn."""
-    rows = list(circulation.readers.all())
-    mine = next((r for r in rows if r.reader_id == actor.pk), None)
-    current = next((r for r in rows if r.signed_at is None), None)
-    enforce([rules.on_the_list(on_list=mine is not None)])
-    enforce([
-        rules.circulation_open(status=circulation.status),
-        rules.readers_turn(is_current=current is not None and mine is not None and current.pk == mine.pk,
-                           already_signed=bool(mine and mine.signed_at)),
-    ])
+    enforce(policy.sign_refusals(actor, circulation))
 
 
 def sign_circulation(*, actor, password: str, circulation_id, pass_to=None) -> Circulation:
@@ -292,11 +266,7 @@ def sign_circulation(*, actor, password: str, circulation_id, pass_to=None) -> C
 def cancel_circulation(*, actor, circulation_id, reason: str) -> Circulation:
     with transaction.atomic():
         circulation = _locked(Circulation, actor, circulation_id)
-        enforce([
-            None if actor.pk == circulation.started_by_id or _is_office(actor)
-            else rules.may_record_use(is_holder=False, is_office=False),
-            rules.circulation_open(status=circulation.status),
-        ])
+        enforce(policy.cancel_circulation_refusals(actor, circulation))
         circulation.status = Circulation.Status.CANCELLED
         circulation.save(update_fields=["status"])
         audit.record(actor=actor, action="use.circulation_cancelled", target=circulation, details={"reason": reason})
@@ -319,7 +289,7 @@ def request_loan(*, actor, carrier, purpose: str, due_on=None, borrower=None) ->
         locked = _visible_carrier(actor, carrier)
         facts = credential(user=borrower, carrier=locked)
         enforce([
-            rules.may_request_for(is_self=borrower.pk == actor.pk, is_office=_is_office(actor)),
+            rules.may_request_for(is_self=borrower.pk == actor.pk, is_office=policy.is_office(actor)),
             rules.person_credential(active=facts["active"], clearance=facts["clearance"], level=locked.level,
                                     in_scope=facts["in_scope"], field="borrower", who=_("The borrower")),
             rules.not_holder_borrowing(is_holder=locked.holder_id == borrower.pk),
@@ -347,8 +317,7 @@ def lend(*, actor, password: str, loan_id, declared_count: int = 1) -> Loan:
         carrier = Carrier.objects.select_for_update().get(pk=loan.carrier_id)
         facts = credential(user=loan.borrower, carrier=carrier)
         enforce([
-            rules.loan_status(status=loan.status, allowed=("requested",), label=loan.get_status_display()),
-            rules.may_lend(is_holder=carrier.holder_id == actor.pk, is_office=_is_office(actor)),
+            *policy.lend_refusals(actor, loan, carrier),
             rules.person_credential(active=facts["active"], clearance=facts["clearance"], level=carrier.level,
                                     in_scope=facts["in_scope"], field="borrower", who=_("The borrower")),
             rules.due_date(due_on=loan.due_on, today=timezone.localdate(), max_days=loan_max_days()),
@@ -379,10 +348,7 @@ def accept_loan(*, actor, password: str, loan_id, counted_count: int) -> Loan:
     """The borrower counts and signs for the carrier: it is theirs, on loan, until returned."""
     with transaction.atomic():
         loan = _locked(Loan, actor, loan_id)
-        enforce([
-            rules.is_borrower(actor_id=actor.pk, borrower_id=loan.borrower_id),
-            rules.loan_status(status=loan.status, allowed=("lending",), label=loan.get_status_display()),
-        ])
+        enforce(policy.accept_refusals(actor, loan))
         handover = carrier_services.accept_handover(
             actor=actor, password=password, handover_id=loan.lend_handover_id, counted_count=counted_count,
             status_on_accept=Carrier.Status.ON_LOAN,
@@ -400,11 +366,7 @@ def return_loan(*, actor, password: str, loan_id, declared_count: int = 1, taker
     counted and signed. It stays the borrower's until the lender counts and signs."""
     with transaction.atomic():
         loan = _locked(Loan, actor, loan_id)
-        enforce([
-            rules.is_borrower(actor_id=actor.pk, borrower_id=loan.borrower_id),
-            rules.return_to_lender(taker_id=getattr(taker, "pk", taker), lender_id=loan.lender_id),
-            rules.loan_status(status=loan.status, allowed=("on_loan",), label=loan.get_status_display()),
-        ])
+        enforce(policy.return_refusals(actor, loan, taker))
         carrier = Carrier.objects.select_for_update().get(pk=loan.carrier_id)
         handover = carrier_services.start_handover(
             actor=actor, password=password, taker=loan.lender, carriers=[carrier], declared_count=declared_count,
@@ -422,10 +384,7 @@ def take_back(*, actor, password: str, loan_id, counted_count: int, container) -
     closed and its overdue alert, if any, resolved at once."""
     with transaction.atomic():
         loan = _locked(Loan, actor, loan_id)
-        enforce([
-            rules.is_lender(actor_id=actor.pk, lender_id=loan.lender_id),
-            rules.loan_status(status=loan.status, allowed=("returning",), label=loan.get_status_display()),
-        ])
+        enforce(policy.take_back_refusals(actor, loan))
         handover = carrier_services.accept_handover(
             actor=actor, password=password, handover_id=loan.return_handover_id, counted_count=counted_count,
             container=container, status_on_accept=Carrier.Status.IN_CUSTODY,
@@ -449,11 +408,7 @@ def cancel_loan(*, actor, loan_id, reason: str = "") -> Loan:
     with transaction.atomic():
         loan = _locked(Loan, actor, loan_id)
         carrier_holder = Carrier.objects.filter(pk=loan.carrier_id).values_list("holder_id", flat=True).first()
-        lender_side = (actor.pk == loan.lender_id) or (
-            loan.status == "requested" and (actor.pk == carrier_holder or _is_office(actor))
-        )
-        enforce([rules.may_cancel(status=loan.status, is_borrower_=actor.pk == loan.borrower_id,
-                                  is_lender_side=lender_side)])
+        enforce(policy.cancel_loan_refusals(actor, loan, carrier_holder))
         if loan.status == Loan.Status.LENDING:
             carrier_services.cancel_handover(actor=actor, handover_id=loan.lend_handover_id,
                                              reason=reason or "loan cancelled")

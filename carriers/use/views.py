@@ -9,12 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common import access
 from common.errors import DomainError
 from common.views import render_domain_error
-from personnel import roles
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     CancelForm,
     CirculationForm,
@@ -27,11 +25,7 @@ from .forms import (
     SignForm,
     TakeBackForm,
 )
-from .models import Circulation, Loan
-
-
-def _office(user) -> bool:
-    return access.has_role(user, roles.SECRECY_OFFICE)
+from .models import Loan
 
 
 def _form_page(request, template, form, context, call, success):
@@ -73,14 +67,14 @@ def loans(request):
         "mine": selectors.loan_list(user=user, box="mine"),
         "to_handle": selectors.loan_list(user=user, box="to_handle"),
         "unit_out": selectors.visible_loans(user=user).filter(status__in=Loan.OUT_STATUSES).order_by("due_on", "pk")
-        if _office(user) else None,
+        if policy.is_office(user) else None,
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def borrow(request):
-    office = _office(request.user)
+    office = policy.is_office(request.user)
     initial = {"carrier": request.GET.get("carrier")} if request.GET.get("carrier", "").isdigit() else None
     form = LoanForm(request.POST or None, initial=initial, user=request.user, office=office)
     return _form_page(
@@ -92,16 +86,7 @@ def borrow(request):
 
 def _loan_context(request, loan, **forms):
     user = request.user
-    carrier_holder = loan.carrier.holder_id
-    steps = {
-        "lend": loan.status == "requested" and carrier_holder == user.pk and _office(user),
-        "accept": loan.status == "lending" and loan.borrower_id == user.pk,
-        "return": loan.status == "on_loan" and loan.borrower_id == user.pk,
-        "take_back": loan.status == "returning" and loan.lender_id == user.pk,
-        "extend": loan.status == "on_loan" and loan.borrower_id == user.pk,
-        "cancel": (loan.status == "requested" and (user.pk in (loan.borrower_id, carrier_holder) or _office(user)))
-        or (loan.status == "lending" and loan.lender_id == user.pk),
-    }
+    steps = policy.loan_steps(user, loan)
     defaults = {
         "lend": LendForm, "accept": CountSignForm, "return": LendForm, "extend": ExtensionForm, "cancel": CancelForm,
     }
@@ -181,16 +166,14 @@ def circulation_new(request):
 
 def _circulation_context(request, circulation, form=None):
     user = request.user
-    may_sign = (circulation.status == Circulation.Status.IN_PROGRESS
-                and getattr(circulation, "current_reader_id", None) == user.pk)
+    may_sign = policy.may_sign(user, circulation)
     rows = list(circulation.readers.all())
     current = next((r for r in rows if r.signed_at is None), None)
     following = next((r for r in rows if current and r.position > current.position), None)
     return {
         "tab": "circulations", "circulation": circulation, "rows": rows, "current": current, "following": following,
         "form": form or (SignForm() if may_sign else None),
-        "may_cancel": circulation.status == Circulation.Status.IN_PROGRESS
-        and (user.pk == circulation.started_by_id or _office(user)),
+        "may_cancel": policy.may_cancel_circulation(user, circulation),
         "history": selectors.circulation_history(circulation=circulation),
     }
 
@@ -251,7 +234,7 @@ def session_new(request):
 @require_http_methods(["GET", "POST"])
 def session_detail(request, pk):
     session = selectors.session_get(user=request.user, pk=pk)
-    context = {"tab": "reading", "session": session}
+    context = {"tab": "reading", "session": session, "may_end": policy.may_end_session(request.user, session)}
     if request.method == "POST":
         try:
             services.end_session(actor=request.user, session_id=session.pk)
@@ -264,7 +247,7 @@ def session_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def places(request):
-    office = _office(request.user)
+    office = policy.may_manage_places(request.user)
     if request.method == "POST" and not office:
         raise PermissionDenied(_("Only the secrecy office manages reading places."))
     form = ReadingPlaceForm(request.POST or None) if office else None

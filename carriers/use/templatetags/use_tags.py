@@ -2,7 +2,7 @@ from django import template
 
 from common import access
 
-from .. import selectors
+from .. import policy, selectors
 
 register = template.Library()
 
@@ -23,13 +23,9 @@ def disclosure_record(context, carrier):
     each record; with links to record reading, send it round or borrow it."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    from personnel import roles
-
-    office = access.has_role(user, roles.SECRECY_OFFICE)
-    usable = carrier.status in ("in_custody", "registered")
     return {
         "carrier": carrier,
         "lines": selectors.disclosures(user=user, carrier=carrier),
-        "may_record": usable and (carrier.holder_id == user.pk or office),
-        "may_borrow": usable and carrier.holder_id != user.pk,
+        "may_record": policy.may_record_use(user, carrier),
+        "may_borrow": policy.may_borrow(user, carrier),
     }
