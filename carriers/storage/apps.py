@@ -16,5 +16,8 @@ class StorageConfig(AppConfig):
         labels.register()
         demo.register_seeder("storage", order=80, seed="carriers.storage.demo.seed")
         # the scheduled checks (retention_overdue, inventory_overdue) and the approval hooks
-        # (OUTCOME_HANDLERS, SIGNED_TERMS) for temporary retentions
-        from . import checks, services  # noqa: F401
+        # (OUTCOME_HANDLERS, SIGNED_TERMS) for temporary retentions; the access policy of storage
+        # entries, retentions, archives, filings, access logs and inventories (common.access)
+        from . import checks, policy, services  # noqa: F401
+
+        policy.register()

@@ -129,6 +129,26 @@ def keeper_is_not_giver(*, keeper_id: int, giver_id: int) -> Violation | None:
     return None
 
 
+def is_keeper(*, actor_id: int, keeper_id: int) -> Violation | None:
+    """The archives keeper (the filing handover's taker), and nobody else, accepts a filing."""
+    if actor_id != keeper_id:
+        return Violation(_("Only the archives keeper accepts a filing."), code="not_keeper", kind="refused")
+    return None
+
+
+def is_filer(*, actor_id: int, filer_id: int) -> Violation | None:
+    if actor_id != filer_id:
+        return Violation(_("Only whoever filed it may take it back."), code="not_filer", kind="refused")
+    return None
+
+
+def filing_pending(*, status: str, label: str) -> Violation | None:
+    if status != "pending":
+        return Violation(_("This filing is already %(status)s.") % {"status": label}, code="filing_closed",
+                         kind="conflict")
+    return None
+
+
 # --- container access log --------------------------------------------------------------------
 
 

@@ -104,8 +104,7 @@ def storable_carriers(*, user):
 
 def storage_entries(*, user, since=None, until=None, unit_id=None):
     """Storage entries of carriers this user may see (the storage register), oldest first."""
-    visible = carrier_selectors.visible_carriers(user=user).values("pk")
-    qs = StorageEntry.objects.filter(carrier__in=visible).select_related(
+    qs = access.restrict(StorageEntry.objects.all(), user).select_related(
         "carrier", "from_container", "to_container", "stored_by__person", "unit")
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
@@ -212,15 +211,26 @@ def inventory_get(*, user, pk) -> Inventory:
     return inventory
 
 
-def inventory_lines(*, inventory: Inventory):
-    """The lines of an inventory the caller may see (checked by inventory_get): those not yet seen
-    first (what is left to find), by registry number, then the seen ones, the latest scan first."""
+def inventory_lines(*, user, inventory: Inventory):
+    """The lines of an inventory (from inventory_get) that the caller may see: a line naming a
+    carrier they may not open is left out (hidden_lines counts them). Those not yet seen first
+    (what is left to find), by registry number, then the seen ones, the latest scan first."""
     return (
-        InventoryLine.objects.filter(inventory=inventory)
+        access.restrict(InventoryLine.objects.filter(inventory=inventory), user)
         .select_related("carrier", "expected_container", "seen_container", "expected_holder__person",
                         "seen_by__person")
         .order_by(F("seen_at").desc(nulls_first=True), "registry_number", "pk")
     )
+
+
+def line_visible(*, user, line: InventoryLine) -> bool:
+    return access.can(user, access.VIEW, line)
+
+
+def hidden_lines(*, user, inventory: Inventory) -> int:
+    """How many lines of the inventory name a carrier the caller may not open (never which)."""
+    total = InventoryLine.objects.filter(inventory=inventory).count()
+    return total - inventory_lines(user=user, inventory=inventory).count()
 
 
 def inventory_incidents(*, user, inventory: Inventory):

@@ -30,10 +30,9 @@ from carriers import services as carrier_services
 from carriers.models import Carrier, Container, Handover, HandoverItem
 from common import access
 from common.errors import Conflict, Refused, ValidationFailed, Violation, enforce
-from personnel import roles
 from personnel.models import Person, Unit
 
-from . import rules
+from . import policy, rules
 from .checks import INVENTORY_OVERDUE, RETENTION_OVERDUE
 from .models import (
     Archive,
@@ -57,22 +56,16 @@ def _person(actor) -> Person:
     return person
 
 
-def is_office(actor, unit_id: int) -> bool:
-    """The actor belongs to the secrecy office of this unit."""
-    person = access.person_of(actor)
-    return bool(person and person.unit_id == unit_id and access.has_role(actor, roles.SECRECY_OFFICE))
-
-
 def check_may_run_inventories(actor) -> Person:
     person = _person(actor)
-    if not access.has_role(actor, roles.SECRECY_OFFICE):
+    if not policy.may_run_inventories(actor):
         raise Refused(_("Only the secrecy office runs inventory checks."))
     return person
 
 
 def check_may_manage_archives(actor) -> Person:
     person = _person(actor)
-    if not access.has_role(actor, roles.SECRECY_OFFICE):
+    if not policy.may_manage_archives(actor):
         raise Refused(_("Only the secrecy office registers the unit's archives."))
     return person
 
@@ -87,11 +80,6 @@ def _visible(model, actor, pk):
     if not access.restrict(model.objects.filter(pk=pk), actor).exists():
         raise Http404
     return pk
-
-
-def _holder_unit_id(carrier: Carrier) -> int:
-    unit_id = Person.objects.filter(user_id=carrier.holder_id).values_list("unit_id", flat=True).first()
-    return unit_id or carrier.unit_id
 
 
 def _end_retentions(carriers, *, actor, reason: str) -> list[int]:
@@ -123,11 +111,11 @@ def store_carrier(*, actor, carrier_id, container, note: str = "") -> StorageEnt
     note = (note or "").strip()
     with transaction.atomic():
         carrier = Carrier.objects.select_for_update().get(pk=carrier_id)
-        unit_id = _holder_unit_id(carrier)
+        unit_id = policy.holder_unit_id(carrier)
         in_handover = HandoverItem.objects.filter(carrier=carrier, is_open=True).exists()
         same = container is not None and carrier.container_id == container.pk
         enforce([
-            rules.may_store(is_holder=carrier.holder_id == actor.pk, is_office=is_office(actor, unit_id)),
+            policy.store_refusal(actor, carrier, unit_id=unit_id),
             rules.storable(status=carrier.status, label=carrier.get_status_display(), in_handover=in_handover),
             carrier_rules.container_may_hold(container=container, level=carrier.level, unit_id=unit_id),
             rules.text_within(value=note, field="note"),
@@ -312,11 +300,7 @@ def accept_filing(*, actor, password, filing_id, counted_count: int) -> Filing:
     filing_id = _visible(Filing, actor, filing_id)
     with transaction.atomic():
         filing = Filing.objects.select_for_update().select_related("archive__container").get(pk=filing_id)
-        if filing.handover.taker_id != actor.pk:
-            raise Refused(_("Only the archives keeper accepts a filing."), code="not_keeper")
-        if filing.status != Filing.Status.PENDING:
-            raise Conflict(_("This filing is already %(status)s.") % {"status": filing.get_status_display()},
-                           code="filing_closed")
+        enforce(policy.accept_filing_refusals(actor, filing))
         container = filing.archive.container
         carrier_services.accept_handover(
             actor=actor, password=password, handover_id=filing.handover_id, counted_count=counted_count,
@@ -344,11 +328,7 @@ def cancel_filing(*, actor, filing_id, reason: str) -> Filing:
     filing_id = _visible(Filing, actor, filing_id)
     with transaction.atomic():
         filing = Filing.objects.select_for_update().get(pk=filing_id)
-        if filing.filed_by_id != actor.pk:
-            raise Refused(_("Only whoever filed it may take it back."), code="not_filer")
-        if filing.status != Filing.Status.PENDING:
-            raise Conflict(_("This filing is already %(status)s.") % {"status": filing.get_status_display()},
-                           code="filing_closed")
+        enforce(policy.cancel_filing_refusals(actor, filing))
         carrier_services.cancel_handover(actor=actor, handover_id=filing.handover_id, reason=reason)
         filing.status = Filing.Status.CANCELLED
         filing.save(update_fields=["status"])
@@ -361,7 +341,7 @@ def cancel_filing(*, actor, filing_id, reason: str) -> Filing:
 
 def log_container_access(*, actor, container_id, action: str, note: str = "") -> ContainerAccess:
     """Record that a container was opened, closed or checked, by the actor, now."""
-    person = _person(actor)
+    _person(actor)  # registered people only
     container_id = _visible(Container, actor, container_id)
     container = Container.objects.get(pk=container_id)
     note = (note or "").strip()
@@ -369,11 +349,9 @@ def log_container_access(*, actor, container_id, action: str, note: str = "") ->
         None if action in ContainerAccess.Action.values
         else Violation(_("Say whether it was opened, closed or checked."), field="action"),
         rules.text_within(value=note, field="note"),
-        rules.may_log_access(
-            is_office=is_office(actor, container.unit_id),
+        policy.log_access_refusal(
+            actor, container,
             holds_carrier_in_it=Carrier.objects.filter(container=container, holder_id=actor.pk).exists(),
-            of_its_department=container.department_id is not None and person.department_id == container.department_id,
-            cleared=person.clearance > 0,
         ),
     ])
     with transaction.atomic():
@@ -480,7 +458,8 @@ def confirm_seen(*, actor, inventory_id, registry_number: str, container=None) -
             )
         audit.record(actor=actor, action="inventory.confirmed", target=inventory,
                      details={"registry_number": number, "outcome": line.outcome, "in_registry": line.carrier_id is not None,
-                              "container": getattr(container, "pk", None)})
+                              "container": getattr(container, "pk", None)},
+                     carriers=[line.carrier_id] if line.carrier_id else ())
     return line, True
 
 
@@ -576,6 +555,9 @@ def close_inventory(*, actor, password, inventory_id, second_signer, second_pass
                                       reason=f"inventory {inventory.pk} closed")
         audit.record(actor=actor, action="inventory.closed", target=inventory,
                      details={**content, "signatures": [first.pk, second_signature.pk],
-                              "second_signer": second_signer.pk, "incidents": incident_numbers})
+                              "second_signer": second_signer.pk, "incidents": incident_numbers},
+                     # the details list every line's number: the trail shows it only with all of them
+                     carriers=InventoryLine.objects.filter(inventory=inventory, carrier__isnull=False)
+                     .values_list("carrier_id", flat=True))
     return inventory
 

@@ -9,12 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common import access
 from common.errors import DomainError, Refused
 from common.views import render_domain_error
-from personnel import roles
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     AcceptFilingForm,
     AccessForm,
@@ -27,7 +25,7 @@ from .forms import (
     StoreForm,
     container_choice,
 )
-from .models import Filing, Inventory
+from .models import Inventory
 
 
 def _require(check, user):
@@ -35,10 +33,6 @@ def _require(check, user):
         return check(user)
     except Refused as exc:
         raise PermissionDenied(str(exc.message)) from None
-
-
-def _office(user) -> bool:
-    return access.has_role(user, roles.SECRECY_OFFICE)
 
 
 # --- containers ---------------------------------------------------------------------------------
@@ -49,7 +43,7 @@ def index(request):
     user = request.user
     return render(request, "storage/index.html", {
         "containers": selectors.container_list(user=user),
-        "is_office": _office(user),
+        "is_office": policy.may_run_inventories(user),
     })
 
 
@@ -138,7 +132,7 @@ def filings(request):
     which = request.POST.get("which") if request.method == "POST" else None
     filing_form = FilingForm(request.POST if which == "filing" else None, user=user, prefix="filing")
     archive_form = ArchiveForm(request.POST if which == "archive" else None, user=user,
-                               prefix="archive") if _office(user) else None
+                               prefix="archive") if policy.may_manage_archives(user) else None
     context = {"filings": selectors.visible_filings(user=user)[:200], "archives": selectors.visible_archives(user=user),
                "filing_form": filing_form, "archive_form": archive_form}
     if request.method == "POST":
@@ -165,7 +159,7 @@ def filings(request):
 @require_http_methods(["GET", "POST"])
 def filing_detail(request, pk):
     filing = selectors.filing_get(user=request.user, pk=pk)
-    may_accept = filing.status == Filing.Status.PENDING and filing.handover.taker_id == request.user.pk
+    may_accept = policy.may_accept_filing(request.user, filing)
     form = AcceptFilingForm(request.POST or None) if may_accept else None
     context = {"filing": filing, "form": form}
     if request.method == "POST":
@@ -188,7 +182,7 @@ def filing_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def inventories(request):
     user = request.user
-    office = _office(user)
+    office = policy.may_run_inventories(user)
     form = InventoryForm(request.POST if request.method == "POST" else None, user=user) if office else None
     context = {"inventories": selectors.visible_inventories(user=user)[:200], "form": form}
     if request.method == "POST":
@@ -210,7 +204,7 @@ LIST_LIMIT = 500
 
 
 def _inventory_context(request, inventory, *, form=None, last=None):
-    lines = selectors.inventory_lines(inventory=inventory)
+    lines = selectors.inventory_lines(user=request.user, inventory=inventory)
     if inventory.status == Inventory.Status.OPEN:
         sections = [
             (_("Just seen"), "seen", lines.exclude(outcome="pending")[:RECENT_LINES],
@@ -230,7 +224,8 @@ def _inventory_context(request, inventory, *, form=None, last=None):
         "incidents": selectors.inventory_incidents(user=request.user, inventory=inventory),
         "form": form,
         "last": last,
-        "may_run": inventory.status == Inventory.Status.OPEN and _office(request.user),
+        "may_run": policy.may_scan(request.user, inventory),
+        "hidden": selectors.hidden_lines(user=request.user, inventory=inventory),
     }
 
 
@@ -243,10 +238,10 @@ def inventory_detail(request, pk):
     inventory = selectors.inventory_get(user=user, pk=pk)
     sticky = container_choice(user, request.GET.get("container")) or inventory.container
     if request.method == "GET":
-        form = ScanForm(user=user, initial={"container": sticky}) if _office(user) else None
+        form = ScanForm(user=user, initial={"container": sticky}) if policy.may_run_inventories(user) else None
         last = None
         if request.GET.get("last"):
-            last = selectors.inventory_lines(inventory=inventory).filter(registry_number=request.GET["last"]).first()
+            last = selectors.inventory_lines(user=user, inventory=inventory).filter(registry_number=request.GET["last"]).first()
         return render(request, "storage/inventory.html", _inventory_context(request, inventory, form=form, last=last))
     _require(services.check_may_run_inventories, user)
     form = ScanForm(request.POST, user=user)
@@ -274,7 +269,8 @@ def inventory_close(request, pk):
     _require(services.check_may_run_inventories, user)
     form = CloseForm(request.POST if request.method == "POST" else None, user=user)
     context = {"inventory": inventory, "form": form,
-               "pending": selectors.inventory_lines(inventory=inventory).filter(outcome="pending")[:LIST_LIMIT]}
+               "pending": selectors.inventory_lines(user=user, inventory=inventory).filter(
+                   outcome="pending")[:LIST_LIMIT]}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "storage/inventory_close.html", context, status=400)

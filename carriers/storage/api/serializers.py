@@ -195,7 +195,7 @@ class InventoryLineSerializer(serializers.ModelSerializer):
                   "expected_holder", "outcome", "outcome_label", "seen_container", "seen_by", "seen_at"]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.BooleanField())
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_in_registry(self, line):
         return line.carrier_id is not None
 
@@ -229,17 +229,29 @@ class InventorySerializer(serializers.ModelSerializer):
 
 class InventoryDetailSerializer(InventorySerializer):
     lines = serializers.SerializerMethodField()
+    hidden_lines = serializers.SerializerMethodField()
     incidents = serializers.SerializerMethodField()
 
     class Meta(InventorySerializer.Meta):
-        fields = [*InventorySerializer.Meta.fields, "lines", "incidents"]
+        fields = [*InventorySerializer.Meta.fields, "lines", "hidden_lines", "incidents"]
         read_only_fields = fields
 
     @extend_schema_field(InventoryLineSerializer(many=True))
     def get_lines(self, inventory):
+        """The lines the caller may see: a line naming a carrier they may not open is left out."""
         from .. import selectors
 
-        return InventoryLineSerializer(selectors.inventory_lines(inventory=inventory), many=True).data
+        request = self.context.get("request")
+        lines = selectors.inventory_lines(user=getattr(request, "user", None), inventory=inventory)
+        return InventoryLineSerializer(lines, many=True).data
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_hidden_lines(self, inventory):
+        """How many lines name a carrier the caller may not open (counted, never named)."""
+        from .. import selectors
+
+        request = self.context.get("request")
+        return selectors.hidden_lines(user=getattr(request, "user", None), inventory=inventory)
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_incidents(self, inventory):

@@ -208,6 +208,11 @@ class InventoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         line, recorded = services.confirm_seen(actor=request.user, inventory_id=pk, **serializer.validated_data)
         data = InventoryLineSerializer(line).data
+        if not selectors.line_visible(user=request.user, line=line):
+            # the number as typed and the outcome; nothing the registry knows of a carrier the
+            # caller may not open (its level, where and with whom it is recorded)
+            data.update(in_registry=None, level=None, expected_status="", expected_container=None,
+                        expected_holder=None)
         data["recorded"] = recorded
         return Response(data, status=status.HTTP_200_OK)
 
