@@ -15,5 +15,8 @@ class MeetingsConfig(AppConfig):
         labels.register()
         demo.register_seeder("meetings", order=50, seed="meetings.demo.seed")
         # the scheduled check for missing copies, and the approval hooks (OUTCOME_HANDLERS,
-        # SIGNED_TERMS) for meeting attendee lists
-        from . import checks, services  # noqa: F401
+        # SIGNED_TERMS) for meeting attendee lists; the access policy of venues, meetings, attendees
+        # and copies (common.access)
+        from . import checks, policy, services  # noqa: F401
+
+        policy.register()

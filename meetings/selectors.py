@@ -44,9 +44,10 @@ def meeting_list(*, user, status: str = ""):
 
 
 def _copies(user):
-    """Copies whose carrier this user may see, with what the board and the check show."""
+    """Copies this user may see (policy: with their meeting and their carrier), with what the board
+    and the check show."""
     return (
-        MeetingCopy.objects.filter(carrier__in=carrier_selectors.visible_carriers(user=user).values("pk"))
+        access.restrict(MeetingCopy.objects.all(), user)
         .select_related("carrier", "attendee__user__person", "handover", "return_handover", "keep_handover__taker__person",
                         "keep_signature", "missing_by__person")
         .order_by("carrier__registry_number", "pk")
@@ -128,11 +129,6 @@ def board(*, meeting: Meeting) -> dict:
         for carrier_id, carrier in carriers.items()
     ]
     return {"attendees": attendees, "rows": rows}
-
-
-def is_office_of(*, user, meeting: Meeting) -> bool:
-    person = access.person_of(user)
-    return access.has_role(user, "secrecy_office") and person is not None and person.unit_id == meeting.unit_id
 
 
 # --- choices for the forms and the API --------------------------------------------------------------
@@ -220,9 +216,7 @@ def distribution_register(*, user, unit=None, since=None, until=None, status: st
     if person is None:
         return MeetingCopy.objects.none()
     qs = (
-        MeetingCopy.objects.filter(meeting__in=visible_meetings(user=user).values("pk"),
-                                   meeting__unit_id=unit.pk if unit else person.unit_id,
-                                   carrier__in=carrier_selectors.visible_carriers(user=user).values("pk"))
+        access.restrict(MeetingCopy.objects.filter(meeting__unit_id=unit.pk if unit else person.unit_id), user)
         .select_related(
             "meeting__organiser__person", "meeting__venue", "carrier", "attendee__user__person",
             "handover__giver_signature", "handover__taker_signature",

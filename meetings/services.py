@@ -36,13 +36,9 @@ from common.errors import Conflict, Refused, enforce
 from personnel import roles
 from personnel.models import Person
 
-from . import rules
+from . import policy, rules
 from .checks import MISSING_CHECK
 from .models import Attendee, Meeting, MeetingCopy, MeetingVenue
-
-
-def _is_office(user) -> bool:
-    return access.has_role(user, roles.SECRECY_OFFICE)
 
 
 def _name(user) -> str:
@@ -68,13 +64,7 @@ def _locked_meeting(*, actor, meeting_id) -> Meeting:
     return Meeting.objects.select_for_update(of=("self",)).select_related("venue", "organiser__person").get(pk=meeting_id)
 
 
-def _office_of_meeting(actor, meeting: Meeting) -> bool:
-    person = access.person_of(actor)
-    return _is_office(actor) and person is not None and person.unit_id == meeting.unit_id
-
-
-def _status(meeting: Meeting, *allowed):
-    return rules.status_is(status=meeting.status, allowed=allowed, label=meeting.get_status_display())
+_status = policy.status_refusal
 
 
 # --- venues ---------------------------------------------------------------------------------------
@@ -86,7 +76,7 @@ def create_venue(
     """The secrecy office records a meeting venue of its unit, approved up to a level (without an
     approval reference it is recorded but not approved)."""
     person = _registered(actor)
-    enforce([rules.may_manage_venues(is_office=_is_office(actor))])
+    enforce([policy.manage_venues_refusal(actor)])
     with transaction.atomic():
         venue = MeetingVenue.objects.create(
             unit_id=person.unit_id, name_zh=name_zh, name_en=name_en, location=location, max_level=max_level,
@@ -101,7 +91,7 @@ def create_venue(
 def set_venue_active(*, actor, venue_id, is_active: bool) -> MeetingVenue:
     """The secrecy office takes a venue out of use (or back into use)."""
     _registered(actor)
-    enforce([rules.may_manage_venues(is_office=_is_office(actor))])
+    enforce([policy.manage_venues_refusal(actor)])
     with transaction.atomic():
         venue = access.restrict(MeetingVenue.objects.filter(pk=venue_id), actor).select_for_update().first()
         if venue is None:
@@ -169,8 +159,7 @@ def add_attendees(*, actor, meeting_id, users) -> list[Attendee]:
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
         already = dict(meeting.attendees.filter(user__in=users).values_list("user_id", "user__person__full_name"))
         enforce([
-            rules.organiser_or_office(is_organiser=actor.pk == meeting.organiser_id,
-                                      is_office=_office_of_meeting(actor, meeting)),
+            policy.organiser_or_office_refusal(actor, meeting),
             _status(meeting, Meeting.Status.PLANNING),
             rules.attendees_cleared(people=_attendee_facts(users), level=meeting.level),
             rules.not_listed_twice(already=[str(name) for name in already.values()]),
@@ -185,8 +174,7 @@ def remove_attendee(*, actor, meeting_id, user) -> Meeting:
     with transaction.atomic():
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
         enforce([
-            rules.organiser_or_office(is_organiser=actor.pk == meeting.organiser_id,
-                                      is_office=_office_of_meeting(actor, meeting)),
+            policy.organiser_or_office_refusal(actor, meeting),
             _status(meeting, Meeting.Status.PLANNING),
         ])
         row = meeting.attendees.filter(user=user).first()
@@ -213,7 +201,7 @@ def submit_for_approval(*, actor, meeting_id, purpose: str = "") -> Meeting:
         meeting = _locked_meeting(actor=actor, meeting_id=meeting_id)
         users = [a.user for a in meeting.attendees.select_related("user")]
         enforce([
-            rules.is_organiser(actor_id=actor.pk, organiser_id=meeting.organiser_id),
+            policy.organiser_refusal(actor, meeting),
             _status(meeting, Meeting.Status.PLANNING),
             rules.has_attendees(count=len(users)),
             _venue_violation(meeting.venue, unit_id=meeting.unit_id, level=meeting.level),
@@ -264,8 +252,7 @@ def sign_in(*, actor, meeting_id, user=None) -> Attendee:
         row = meeting.attendees.select_for_update().filter(user_id=user.pk).first()
         enforce([_status(meeting, Meeting.Status.APPROVED)])
         enforce([
-            rules.may_sign_in(is_self=user.pk == actor.pk, is_organiser=actor.pk == meeting.organiser_id,
-                              is_office=_office_of_meeting(actor, meeting)),
+            policy.sign_in_refusal(actor, meeting, user),
             rules.on_the_list(listed=row is not None, name=_name(user)),
             rules.not_signed_in_yet(signed_in=bool(row and row.signed_in_at), name=_name(user)),
         ])
@@ -289,7 +276,7 @@ def _reconcile(meeting: Meeting, *, actor) -> None:
             MeetingCopy.State.HANDED_OUT, MeetingCopy.State.RETURNING, MeetingCopy.State.KEEPING,
         )).select_related("carrier", "handover", "return_handover", "keep_handover")
     )
-    changed = []
+    changed, changed_carriers = [], []
     for copy in copies:
         handover = {MeetingCopy.State.HANDED_OUT: copy.handover, MeetingCopy.State.RETURNING: copy.return_handover,
                     MeetingCopy.State.KEEPING: copy.keep_handover}[copy.state]
@@ -319,8 +306,10 @@ def _reconcile(meeting: Meeting, *, actor) -> None:
         copy.save(update_fields=["state", "received_at", "returned_at", "kept_at", "return_handover", "keep_handover"])
         changed.append({"carrier": copy.carrier.registry_number, "from": before, "to": copy.state,
                         "handover": handover.pk})
+        changed_carriers.append(copy.carrier_id)
     if changed:
-        audit.record(actor=actor, action="meeting.reconciled", target=meeting, details={"copies": changed})
+        audit.record(actor=actor, action="meeting.reconciled", target=meeting, details={"copies": changed},
+                     carriers=changed_carriers)
 
 
 
@@ -335,7 +324,7 @@ def distribute(*, actor, password: str, meeting_id, attendee, carriers: list, de
         locked = list(Carrier.objects.select_for_update().filter(pk__in=[c.pk for c in carriers]).order_by("pk"))
         enforce([_status(meeting, Meeting.Status.APPROVED)])
         enforce([
-            rules.is_organiser(actor_id=actor.pk, organiser_id=meeting.organiser_id),
+            policy.organiser_refusal(actor, meeting),
             rules.on_the_list(listed=row is not None, name=_name(attendee)),
             rules.signed_in(signed_in=bool(row.signed_in_at), name=_name(attendee)) if row else None,
             rules.within_meeting_level(levels={c.registry_number: c.level for c in locked}, level=meeting.level),
@@ -359,7 +348,7 @@ def distribute(*, actor, password: str, meeting_id, attendee, carriers: list, de
         audit.record(actor=actor, action="meeting.distributed", target=meeting, details={
             "attendee": attendee.pk, "handover": handover.pk, "count": declared_count,
             "carriers": sorted(c.registry_number for c in locked),
-        })
+        }, carriers=locked)  # the details name them: the trail shows the event only with all of them
     return handover
 
 
@@ -420,7 +409,7 @@ def receive(*, actor, password: str, meeting_id, handover_id, counted_count: int
             "handover": handover_id, "counted_count": counted_count,
             "carriers": sorted(c.carrier.registry_number for c in copies),
             "container": container.pk if container is not None and stage != "distribution" else None,
-        })
+        }, carriers=[c.carrier_id for c in copies])
     return Handover.objects.get(pk=handover_id)
 
 
@@ -461,7 +450,7 @@ def return_copies(*, actor, password: str, meeting_id, carriers: list, declared_
         audit.record(actor=actor, action="meeting.return_started", target=meeting, details={
             "handover": handover.pk, "count": declared_count,
             "carriers": sorted(c.carrier.registry_number for c in copies),
-        })
+        }, carriers=[c.carrier_id for c in copies])
     return handover
 
 
@@ -478,7 +467,7 @@ def approve_keeping(*, actor, password: str, meeting_id, carriers: list, reason:
         states = {c.registry_number: (by_carrier[c.pk].state if c.pk in by_carrier else "none") for c in carriers}
         enforce([_status(meeting, Meeting.Status.APPROVED)])
         enforce([
-            rules.is_organiser(actor_id=actor.pk, organiser_id=meeting.organiser_id),
+            policy.organiser_refusal(actor, meeting),
             rules.copies_in_state(states=states, allowed=(MeetingCopy.State.RECEIVED,),
                                   message=_("%(numbers)s: not with an attendee now, so there is nothing to approve keeping.")),
             rules.keep_reason_given(reason=reason),
@@ -494,7 +483,7 @@ def approve_keeping(*, actor, password: str, meeting_id, carriers: list, reason:
             state=MeetingCopy.State.KEEP_APPROVED, keep_reason=reason, keep_signature=signature
         )
         audit.record(actor=actor, action="meeting.keep_approved", target=meeting,
-                     details={**content, "signature": signature.pk})
+                     details={**content, "signature": signature.pk}, carriers=[c.carrier_id for c in copies])
     return copies
 
 
@@ -527,7 +516,7 @@ def pass_to_unit(*, actor, password: str, meeting_id, carriers: list, declared_c
         audit.record(actor=actor, action="meeting.keep_started", target=meeting, details={
             "handover": handover.pk, "taker": taker.pk, "count": declared_count,
             "carriers": sorted(c.carrier.registry_number for c in copies),
-        })
+        }, carriers=[c.carrier_id for c in copies])
     return handover
 
 
@@ -565,7 +554,7 @@ def withdraw(*, actor, meeting_id, handover_id, reason: str) -> Handover:
         audit.record(actor=actor, action="meeting.handover_withdrawn", target=meeting, details={
             "handover": handover_id, "stage": stage, "reason": reason,
             "carriers": sorted(c.carrier.registry_number for c in copies),
-        })
+        }, carriers=[c.carrier_id for c in copies])
     return Handover.objects.get(pk=handover_id)
 
 
@@ -595,8 +584,7 @@ def close(
         known = dict(access.restrict(Carrier.objects.filter(pk__in=missing), actor).values_list("pk", "registry_number"))
         enforce([_status(meeting, Meeting.Status.APPROVED)])
         enforce([
-            rules.organiser_or_office(is_organiser=actor.pk == meeting.organiser_id,
-                                      is_office=_office_of_meeting(actor, meeting)),
+            policy.organiser_or_office_refusal(actor, meeting),
             rules.missing_are_outstanding(not_outstanding=[
                 known.get(pk, str(pk)) for pk in missing
                 if pk not in by_carrier or by_carrier[pk].state not in DECLARABLE
@@ -645,7 +633,8 @@ def close(
         meeting.save(update_fields=["status", "closed_at", "closed_by", "close_signature", "incident_number"])
         audit.record(actor=actor, action="meeting.closed", target=meeting, details={
             **check, "signature": signature.pk, "incident": meeting.incident_number,
-        })
+        }, carriers=[*meeting.copies.filter(state__in=[MeetingCopy.State.RETURNED, MeetingCopy.State.KEPT])
+                     .values_list("carrier_id", flat=True), *(c.carrier_id for c in declared)])
         if declared:
             # the alert at once, not at the next scheduled run
             alerts.run_checks(only=MISSING_CHECK, now=now)

@@ -6,12 +6,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common import access
 from common.errors import DomainError
 from common.views import render_domain_error
-from personnel import roles
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     AttendeesForm,
     CloseForm,
@@ -38,14 +36,14 @@ def meeting_list(request):
     return render(request, "meetings/list.html", {
         "meetings": selectors.meeting_list(user=request.user, status=status)[:200],
         "status": status, "statuses": Meeting.Status.choices,
-        "is_office": access.has_role(request.user, roles.SECRECY_OFFICE),
+        "is_office": policy.is_office(request.user),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def venues(request):
-    is_office = access.has_role(request.user, roles.SECRECY_OFFICE)
+    is_office = policy.may_manage_venues(request.user)
     form = VenueForm(request.POST or None) if is_office else None
     context = {"venues": selectors.visible_venues(user=request.user), "form": form, "is_office": is_office}
     if request.method == "POST":
@@ -98,23 +96,25 @@ def _context(request, meeting, bound=None, refusal_action=""):
     user = request.user
     bound = bound or {}
     is_organiser = user.pk == meeting.organiser_id
-    is_office = selectors.is_office_of(user=user, meeting=meeting)
-    row = next((a for a in meeting.attendees.all() if a.user_id == user.pk), None)
+    is_office = policy.is_office_of(user, meeting)
     approved = meeting.status == Meeting.Status.APPROVED
 
     def form(name):
         return bound.get(name) or ACTIONS[name][0](user=user, meeting=meeting)
 
+    may_change_list = policy.may_change_list(user, meeting)
+    may_record_sign_in = policy.may_record_sign_in(user, meeting)
     forms = {}
-    if meeting.status == Meeting.Status.PLANNING and (is_organiser or is_office):
+    if may_change_list:
         forms["attendees"] = form("attendees")
-    if meeting.status == Meeting.Status.PLANNING and is_organiser:
+    if policy.may_submit(user, meeting):
         forms["submit"] = form("submit")
-    if approved and is_organiser:
+    if policy.may_distribute(user, meeting):
         forms["distribute"] = form("distribute")
-        if any(c.state == MeetingCopy.State.RECEIVED for c in meeting.visible_copies):
-            forms["keep"] = form("keep")
-    if approved and (is_organiser or is_office):
+    if policy.may_approve_keeping(user, meeting) and any(
+            c.state == MeetingCopy.State.RECEIVED for c in meeting.visible_copies):
+        forms["keep"] = form("keep")
+    if policy.may_close(user, meeting):
         forms["close"] = form("close")
     mine = selectors.my_copies(user=user, meeting=meeting,
                                states=(MeetingCopy.State.RECEIVED, MeetingCopy.State.KEEP_APPROVED)) if approved else []
@@ -136,9 +136,9 @@ def _context(request, meeting, bound=None, refusal_action=""):
         "meeting": meeting, "forms": forms, "pending": pending, "withdrawable": withdrawable,
         "board": selectors.board(meeting=meeting), "check": check,
         "is_organiser": is_organiser, "is_office": is_office, "approved": approved,
-        "may_record_sign_in": approved and (is_organiser or is_office),
-        "may_change_list": meeting.status == Meeting.Status.PLANNING and (is_organiser or is_office),
-        "may_self_sign_in": approved and row is not None and row.signed_in_at is None,
+        "may_record_sign_in": may_record_sign_in,
+        "may_change_list": may_change_list,
+        "may_self_sign_in": policy.may_self_sign_in(user, meeting),
         "refusal_action": refusal_action,
     }
 

@@ -104,13 +104,15 @@ class MeetingSerializer(serializers.ModelSerializer):
     approval = serializers.SerializerMethodField()
     attendees = serializers.SerializerMethodField()
     copies = serializers.SerializerMethodField()
+    hidden_copies = serializers.SerializerMethodField()
     waiting_for_you = serializers.SerializerMethodField()
     close_signature = serializers.SerializerMethodField()
 
     class Meta:
         model = Meeting
         fields = ["id", "title", "level", "status", "status_label", "unit", "starts_at", "ends_at", "venue",
-                  "organiser", "purpose", "approval", "attendees", "copies", "waiting_for_you", "closed_at",
+                  "organiser", "purpose", "approval", "attendees", "copies", "hidden_copies", "waiting_for_you",
+                  "closed_at",
                   "closed_by", "close_signature", "incident_number", "created_at"]
         read_only_fields = fields
 
@@ -127,6 +129,13 @@ class MeetingSerializer(serializers.ModelSerializer):
     @extend_schema_field(CopySerializer(many=True))
     def get_copies(self, meeting):
         return CopySerializer(getattr(meeting, "visible_copies", []), many=True).data
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_hidden_copies(self, meeting):
+        """How many copies handed out at the meeting the caller may not open (counted, never named)."""
+        if not hasattr(meeting, "visible_copies"):
+            return 0
+        return getattr(meeting, "copy_count", len(meeting.visible_copies)) - len(meeting.visible_copies)
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_waiting_for_you(self, meeting):
