@@ -125,7 +125,6 @@ def guardian_queryset(user):
 
     from carriers.models import Carrier
     from common import access
-    from personnel.models import Person
 
     person = access.person_of(user)
     granted = get_objects_for_user(user, "carriers.view_carrier", Carrier, with_superuser=False, accept_global_perms=False)
