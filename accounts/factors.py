@@ -141,6 +141,11 @@ def flush_deferred(**_kwargs) -> None:
             log.exception("could not record a refused credential")
 
 
+def discard_deferred() -> None:
+    """Forget what after_rollback() kept (the test suite, between tests)."""
+    _pending.queue = []
+
+
 request_finished.connect(flush_deferred, dispatch_uid="accounts.factors.flush_deferred")
 
 

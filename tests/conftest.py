@@ -95,6 +95,17 @@ def _english_by_default():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _no_deferred_records_across_tests():
+    """Refusals recorded after a rollback (accounts.factors.after_rollback) wait for the end of the
+    request; one left by a test that called a service directly must not be written in the next
+    test, whose transaction no longer holds its rows."""
+    yield
+    from accounts.factors import discard_deferred
+
+    discard_deferred()
+
+
 @pytest.fixture
 def org(db):
     """Unit U (departments SEC, RES, GEN) and unit X (department XD), people in every role and

@@ -101,11 +101,20 @@ def register(actor, *, container, password=PASSWORD, **overrides):
 
 
 def api_token(user) -> str:
-    """A new API token for `user` (accounts.tokens: only its SHA-256 is stored), for
-    `Authorization: Token <token>`."""
-    from accounts.tokens import create_token
+    """A new API token for `user`, for `Authorization: Token <token>`: the row as
+    accounts.tokens.create_token makes it (only its SHA-256 stored), without its audit event, so
+    tests counting events are not disturbed by the fixture."""
+    import secrets
+    from datetime import timedelta
 
-    _row, raw = create_token(user=user)
+    from django.utils import timezone
+
+    from accounts.models import ApiToken
+    from accounts.tokens import digest_of
+
+    raw = secrets.token_hex(20)
+    ApiToken.objects.create(user=user, prefix=raw[:8], digest=digest_of(raw),
+                            expires_at=timezone.now() + timedelta(days=1))
     return raw
 
 
