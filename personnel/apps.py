@@ -16,6 +16,10 @@ class PersonnelConfig(AppConfig):
     verbose_name = _("Personnel")
 
     def ready(self):
+        # who sees and may do what in this app (personnel/policy.py), on the access gate
+        from . import policy
+
+        policy.register()
         # audit action labels and demo seeding, registered with common (common.labels, common.demo)
         from common import demo
 

@@ -15,6 +15,7 @@ import calendar
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.errors import Violation
 
@@ -196,17 +197,23 @@ def departure_approved(*, status: str) -> Violation | None:
     return None
 
 
-def recall_complete(*, held_numbers: list[str]) -> Violation | None:
+def recall_complete(*, held_numbers: list[str], hidden: int = 0) -> Violation | None:
     """R12 with R6: every carrier the person holds (their own, borrowed, carried out) is returned
-    (清退) before they leave the post."""
-    if held_numbers:
-        shown = ", ".join(held_numbers[:50]) + (" …" if len(held_numbers) > 50 else "")
-        return Violation(
-            _("The person still holds %(count)d carrier(s); each must be returned by a handover before they leave "
-              "the post: %(numbers)s") % {"count": len(held_numbers), "numbers": shown},
-            code="carriers_held", kind="conflict",
-        )
-    return None
+    (清退) before they leave the post. `held_numbers`: those the reader may open; `hidden`: how
+    many others (counted, never named: a refusal names no carrier its reader cannot open)."""
+    count = len(held_numbers) + hidden
+    if not count:
+        return None
+    shown = ", ".join(held_numbers[:50]) + (" …" if len(held_numbers) > 50 else "")
+    if hidden:
+        more = ngettext("and %(count)d carrier you may not open", "and %(count)d carriers you may not open",
+                        hidden) % {"count": hidden}
+        shown = f"{shown}; {more}" if shown else more
+    return Violation(
+        _("The person still holds %(count)d carrier(s); each must be returned by a handover before they leave "
+          "the post: %(numbers)s") % {"count": count, "numbers": shown},
+        code="carriers_held", kind="conflict",
+    )
 
 
 def disengagement_may_end(*, ends_on: date | None, today: date, closed: bool) -> Violation | None:

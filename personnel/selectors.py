@@ -13,7 +13,7 @@ from django.utils import timezone
 from carriers.models import Carrier
 from common import access
 
-from . import roles, rules
+from . import policy, roles, rules
 from .models import (
     Departure,
     Inspection,
@@ -42,18 +42,10 @@ def _pk(pk) -> int:
 
 
 def file_people(*, user):
-    """People whose secrecy file this user may read (one query)."""
-    person = access.person_of(user)
-    if person is None:
+    """People whose secrecy file this user may read (one query; the rule: policy.file_readers)."""
+    if access.person_of(user) is None:
         return Person.objects.none()
-    qs = access.restrict(Person.objects.all(), user)
-    need = Q(user_id=user.pk)
-    user_roles = access.roles_of(user)
-    if user_roles & set(settings.REGISTRY["UNIT_WIDE_ROLES"]):
-        need |= Q(unit_id=person.unit_id)
-    if roles.DEPARTMENT_HEAD in user_roles and person.department_id:
-        need |= Q(department_id=person.department_id)
-    return qs.filter(need)
+    return policy.visible_files(access.restrict(Person.objects.all(), user), user)
 
 
 def person_get(*, user, pk) -> Person:
@@ -152,9 +144,9 @@ def latest_disengagement(*, person: Person) -> Departure | None:
 
 def held_carriers(*, person: Person):
     """Every carrier the person is accountable for now: their own, borrowed and carried out alike
-    (loans and carry-outs move custody, so Carrier.holder covers them). Not filtered by the
-    reader's gate: the recall must see all of them; callers show only registry numbers, level and
-    status (never titles) unless the reader may see the carrier."""
+    (loans and carry-outs move custody, so Carrier.holder covers them). Not filtered by a reader's
+    gate, so never shown as it is: the services count it (the recall must see all of them) and
+    readers get recall_list / recall_numbers, which keep only what the reader may open."""
     return (
         Carrier.objects.filter(holder_id=person.user_id)
         .exclude(status__in=ENDED_STATUSES)
@@ -167,17 +159,27 @@ def held_numbers(*, person: Person) -> list[str]:
     return list(held_carriers(person=person).values_list("registry_number", flat=True))
 
 
-def recall_list(*, user, person: Person) -> list[dict]:
-    """The recall list as rows, with `visible` telling whether the reader may open the carrier."""
+def recall_list(*, user, person: Person) -> tuple[list[dict], int]:
+    """The recall list as this reader may see it: the carriers they may open (through the gate:
+    clearance and need-to-know), as rows of registry number, level, status and kind (never the
+    title), and how many other carriers the person holds (never which)."""
     rows = list(held_carriers(person=person).values("pk", "registry_number", "level", "status", "kind"))
-    visible = set(
-        access.restrict(Carrier.objects.filter(pk__in=[r["pk"] for r in rows]), user).values_list("pk", flat=True)
-    )
+    visible, hidden = access.split_visible([r["pk"] for r in rows], user)
     labels = dict(Carrier.Status.choices)
+    shown = []
     for row in rows:
-        row["visible"] = row["pk"] in visible
-        row["status_label"] = labels.get(row["status"], row["status"])
-    return rows
+        if row["pk"] in visible:
+            row["visible"] = True
+            row["status_label"] = labels.get(row["status"], row["status"])
+            shown.append(row)
+    return shown, hidden
+
+
+def recall_numbers(*, user, person: Person) -> tuple[list[str], int]:
+    """The registry numbers still to recall that this user may open, and how many others (for a
+    refusal's message: it names no carrier its reader cannot open)."""
+    rows, hidden = recall_list(user=user, person=person)
+    return [row["registry_number"] for row in rows], hidden
 
 
 # --- travel requests and departures --------------------------------------------------------------
@@ -214,20 +216,12 @@ def departure_get(*, user, pk) -> Departure:
     return departure
 
 
-def is_office_of(*, user, person: Person) -> bool:
-    """The secrecy office of the person's unit (registered, active)."""
-    me = access.person_of(user)
-    return (
-        me is not None and me.status == Person.Status.ACTIVE and access.has_role(user, roles.SECRECY_OFFICE)
-        and me.unit_id == person.unit_id
-    )
-
-
 def secrecy_file(*, user, person: Person) -> dict:
     """What the secrecy file page and GET /people/{id}/secrecy-file/ show."""
     today = timezone.localdate()
     current = disengagement_of(person=person, on=today)
     due = training_due_on(person=person)
+    held, hidden = recall_list(user=user, person=person)
     return {
         "person": person,
         "post": person.secrecy_post,
@@ -244,7 +238,8 @@ def secrecy_file(*, user, person: Person) -> dict:
         "training_overdue": due is not None and due <= today,
         "disengagement": current or latest_disengagement(person=person),
         "in_disengagement": current is not None,
-        "held": recall_list(user=user, person=person),
+        "held": held,
+        "hidden_carriers": hidden,
     }
 
 

@@ -68,7 +68,6 @@ def record_departure(*, actor, person: Person, replacement=None, departure=None)
     disengagement period of their post: on `departure` (complete_departure) or, when the secrecy
     office records the departure directly, on a completed Departure written here."""
     from approvals import services as approvals
-    from common import access
     from common.errors import Conflict, Refused, ValidationFailed
 
     from . import roles, rules, selectors
@@ -157,8 +156,6 @@ def _office_only(actor, person: Person, message=None) -> None:
     to the caller already: selectors answer 404 otherwise)."""
     from common.errors import Refused
 
-    from . import selectors
-
     if not policy.may_manage_file(actor, person):
         raise Refused(message or _("Only the secrecy office of the person's unit records this."))
 
@@ -188,7 +185,7 @@ def sign_pledge(*, actor, person: Person, password, kind: str = "on_post", signe
     from audit.models import Signature
     from common.errors import Refused
 
-    from . import rules, selectors
+    from . import rules
 
     today = timezone.localdate()
     signed_on = signed_on or today
@@ -542,7 +539,7 @@ def submit_departure(*, actor, person: Person, leaves_on, reason: str, replaceme
     from approvals.models import RequestKind
     from common.errors import Conflict, Refused
 
-    from . import rules, selectors
+    from . import rules
 
     if not policy.may_act_for(actor, person):
         raise Refused(_("Only the person or the secrecy office of their unit asks for a departure."))

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import DomainError
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     CompleteForm,
     DepartureForm,
@@ -29,7 +29,7 @@ def people(request):
 
 def _file_context(request, person, **forms):
     user = request.user
-    office = selectors.is_office_of(user=user, person=person)
+    office = policy.may_manage_file(user, person)
     own = user.pk == person.user_id
     context = {
         **selectors.secrecy_file(user=user, person=person),
@@ -135,8 +135,7 @@ def travel_new(request):
 
 
 def _travel_context(request, travel, trip_form=None):
-    office = selectors.is_office_of(user=request.user, person=travel.traveller)
-    may_record = office and travel.status not in ("taken", "unapproved")
+    may_record = policy.may_record_trip(request.user, travel)
     return {"travel": travel, "trip_form": trip_form or (TripForm() if may_record else None)}
 
 
@@ -190,13 +189,15 @@ def departure_new(request):
 
 
 def _departure_context(request, departure, complete_form=None):
-    office = selectors.is_office_of(user=request.user, person=departure.person)
     completed = departure.status == "completed"
+    recall, hidden = ([], 0) if completed else selectors.recall_list(user=request.user, person=departure.person)
+    may_complete = policy.may_complete_departure(request.user, departure)
     return {
         "departure": departure,
-        "recall": [] if completed else selectors.recall_list(user=request.user, person=departure.person),
-        "complete_form": complete_form or (CompleteForm() if office and departure.status == "approved" else None),
-        "may_end": office and completed and departure.disengagement_closed_at is None,
+        "recall": recall,
+        "hidden_carriers": hidden,
+        "complete_form": complete_form or (CompleteForm() if may_complete else None),
+        "may_end": policy.may_end_disengagement(request.user, departure),
     }
 
 

@@ -14,6 +14,7 @@ from common.api.serializers import (
     VisiblePrimaryKeyField,
 )
 
+from .. import selectors
 from ..models import (
     Departure,
     Inspection,
@@ -120,8 +121,6 @@ class PassportSerializer(serializers.ModelSerializer):
 
 class VisibleTravelField(SafePrimaryKeyField):
     def get_queryset(self):
-        from .. import selectors
-
         request = self.context.get("request")
         return selectors.visible_travels(user=getattr(request, "user", None))
 
@@ -150,12 +149,15 @@ class SecrecyFileSerializer(serializers.Serializer):
     trainings = TrainingSerializer(many=True)
     inspections = InspectionSerializer(many=True)
     recall = serializers.SerializerMethodField()
+    hidden_carriers = serializers.IntegerField(
+        help_text=_("How many more carriers the person holds that you may not open (never which)."))
 
     def get_disengagement_until(self, data) -> str | None:
         period = data["disengagement"]
         return period.disengagement_ends_on.isoformat() if period and period.disengagement_ends_on else None
 
     def get_recall(self, data) -> list[dict]:
+        """The carriers the person still holds that you may open."""
         return [RecallItemSerializer(row).data for row in data["held"]]
 
 
@@ -222,24 +224,33 @@ class DepartureRecordSerializer(serializers.ModelSerializer):
     level = LevelField()
     approval_status = serializers.CharField(source="approval.status", read_only=True, default=None)
     recall = serializers.SerializerMethodField()
+    hidden_carriers = serializers.SerializerMethodField()
 
     class Meta:
         model = Departure
         fields = ["id", "person", "person_name", "unit", "post", "level", "leaves_on", "reason", "replacement",
                   "disengagement_months", "approval", "approval_status", "status", "requested_by", "completed_at",
                   "completed_by", "disengagement_starts_on", "disengagement_ends_on", "disengagement_closed_at",
-                  "recall", "created_at"]
+                  "recall", "hidden_carriers", "created_at"]
         read_only_fields = fields
 
-    def get_recall(self, departure) -> list[dict]:
-        """Every carrier the person still holds (清退): must be empty before completion."""
-        from .. import selectors
-
+    def _recall(self, departure) -> tuple[list[dict], int]:
+        """The recall list (清退) as the caller may see it, read once per departure."""
         if departure.status == Departure.Status.COMPLETED:
-            return []
-        request = self.context.get("request")
-        rows = selectors.recall_list(user=getattr(request, "user", None), person=departure.person)
-        return [RecallItemSerializer(row).data for row in rows]
+            return [], 0
+        cache = self.context.setdefault("_recall", {})
+        if departure.pk not in cache:
+            request = self.context.get("request")
+            cache[departure.pk] = selectors.recall_list(user=getattr(request, "user", None), person=departure.person)
+        return cache[departure.pk]
+
+    def get_recall(self, departure) -> list[dict]:
+        """The carriers the person still holds that you may open (清退): must be empty before completion."""
+        return [RecallItemSerializer(row).data for row in self._recall(departure)[0]]
+
+    def get_hidden_carriers(self, departure) -> int:
+        """How many more carriers the person still holds that you may not open (never which)."""
+        return self._recall(departure)[1]
 
 
 class DepartureCreateSerializer(StrictSerializer):
