@@ -7,6 +7,10 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Approvals")
 
     def ready(self):
+        # who sees and may do what in this app (approvals/policy.py), on the access gate
+        from . import policy
+
+        policy.register()
         # audit action labels and demo seeding, registered with common (common.labels, common.demo)
         from common import demo
 

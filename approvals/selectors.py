@@ -69,10 +69,6 @@ def request_history(*, request: ApprovalRequest):
     )
 
 
-def may_decide(*, user, request: ApprovalRequest) -> bool:
-    return queue(user=user).filter(pk=request.pk).exists()
-
-
 def policies(*, user):
     return access.restrict(ApprovalPolicy.objects.prefetch_related("steps"), user)
 
@@ -99,19 +95,10 @@ def review_request(*, review: PublicationReview):
 
 
 def unread_notices(*, user):
-    return Notice.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    """The user's unread notices about requests they may (still) see."""
+    return access.restrict(Notice.objects.filter(read_at__isnull=True), user)
 
 
 def delegations(*, user):
     """Delegations a user gave or received; the secrecy office sees those of its unit."""
-    from django.db.models import Q
-
-    from personnel import roles
-
-    person = access.person_of(user)
-    if person is None:
-        return Delegation.objects.none()
-    mine = Q(delegator_id=user.pk) | Q(delegate_id=user.pk)
-    if access.has_role(user, roles.SECRECY_OFFICE):
-        mine |= Q(delegator__person__unit_id=person.unit_id)
-    return Delegation.objects.filter(mine).order_by("-starts_on", "-pk")
+    return access.restrict(Delegation.objects.all(), user).order_by("-starts_on", "-pk")

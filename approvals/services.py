@@ -23,6 +23,7 @@ from common.errors import Conflict, Refused, enforce
 from personnel import roles
 from personnel.models import Person
 
+from . import policy as access_policy
 from . import rules
 from .models import (
     ApprovalPolicy,
@@ -37,7 +38,7 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
-DECIDE = "approvals.decide_approvalrequest"
+DECIDE = access_policy.DECIDE_PERMISSION
 
 # What happens to the target when a request is finally decided, by request kind. Stage apps add
 # their own handler (kind -> function(request)) when they arrive.
@@ -243,7 +244,7 @@ def decide(
         request = ApprovalRequest.objects.select_for_update().filter(pk=request_id).first()
         if request is None:
             raise Http404
-        if not grants.has_grant(user=actor, perm=DECIDE, obj=request):
+        if not access_policy.may_decide(actor, request):
             _refuse_without_grant(actor, request)
         # read the approver's standing now, not as cached on the session's user object
         person = Person.objects.filter(user_id=actor.pk).first()
@@ -407,7 +408,7 @@ def consume(*, actor, request: ApprovalRequest, quantity: int = 1, today: date |
 def delegate(*, actor, delegator, delegate_user, starts_on: date, ends_on: date, reason: str) -> Delegation:
     """Name an acting head for a period (by the head themselves or the secrecy office). The
     acting head also receives the grants of the head's open steps."""
-    if actor.pk != delegator.pk and not access.has_role(actor, roles.SECRECY_OFFICE):
+    if not access_policy.may_delegate(actor, delegator):
         raise Refused(_("Only the head or the secrecy office can name an acting head."))
     head_person, delegate_person = access.person_of(delegator), access.person_of(delegate_user)
     today = timezone.localdate()
@@ -551,7 +552,7 @@ def record_release(*, actor, review_id: int, note: str = "") -> PublicationRevie
         review = PublicationReview.objects.select_for_update().filter(pk=review_id).first()
         if review is None or not access.can(actor, access.VIEW, review):
             raise Http404
-        if actor.pk != review.author_id and not access.has_role(actor, roles.SECRECY_OFFICE):
+        if not access_policy.may_record_release(actor, review):
             raise Refused(_("Only the author or the secrecy office records the release."))
         enforce([rules.release_allowed(status=review.status)])
         review.status = PublicationReview.Status.RELEASED
@@ -570,7 +571,7 @@ def save_policy(*, actor, kind: str, variant: str, level: int, steps: list[str],
     steps they were laid out with."""
     from .models import PolicyStep
 
-    if not access.can(actor, access.MANAGE_POLICIES):
+    if not access.can(actor, access_policy.MANAGE_POLICIES):
         raise Refused(_("Only the secrecy office edits approval policies."))
     enforce([rules.policy_steps_valid(steps=steps)])
     with transaction.atomic():
@@ -593,7 +594,7 @@ def save_policy(*, actor, kind: str, variant: str, level: int, steps: list[str],
 
 
 def delete_policy(*, actor, policy_id: int) -> None:
-    if not access.can(actor, access.MANAGE_POLICIES):
+    if not access.can(actor, access_policy.MANAGE_POLICIES):
         raise Refused(_("Only the secrecy office edits approval policies."))
     with transaction.atomic():
         policy = ApprovalPolicy.objects.select_for_update().filter(pk=policy_id).first()

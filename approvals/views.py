@@ -5,7 +5,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.errors import DomainError
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import ApproveForm, PublicationForm, RejectForm, ReleaseForm
 from .models import Decision
 
@@ -31,7 +31,7 @@ def _detail_context(request, approval, **forms):
         "approval": approval,
         "review": review,
         "history": selectors.request_history(request=approval),
-        "may_decide": selectors.may_decide(user=request.user, request=approval),
+        "may_decide": policy.may_decide(request.user, approval),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
     }

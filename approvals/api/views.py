@@ -5,11 +5,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from common import access
 from common.api.permissions import GateFilterBackend, GatePermission
 
 from .. import selectors, services
 from ..models import ApprovalPolicy, Decision, PublicationReview
+from ..policy import MANAGE_POLICIES
 from .serializers import (
     ApprovalPolicySerializer,
     ApprovalRequestSerializer,
@@ -90,7 +90,7 @@ class ApprovalPolicyViewSet(viewsets.ModelViewSet):
     queryset = ApprovalPolicy.objects.prefetch_related("steps").order_by("kind", "variant", "level")
     lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
-    gate_actions = {"create": access.MANAGE_POLICIES, "update": access.MANAGE_POLICIES, "destroy": access.MANAGE_POLICIES}
+    gate_actions = {"create": MANAGE_POLICIES, "update": MANAGE_POLICIES, "destroy": MANAGE_POLICIES}
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
