@@ -37,6 +37,12 @@ class Alert(models.Model):
     target_id = models.BigIntegerField(_("target id"))
     # a registry number, dispatch number or request number: never a title
     target_label = models.CharField(_("target"), max_length=200)
+    # the carrier the alert is about, when it is about one (its label is that carrier's registry
+    # number): the alert is seen only with it (alerts/policy.py, the gate's names_carriers)
+    carrier = models.ForeignKey(
+        "carriers.Carrier", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        verbose_name=_("carrier"),
+    )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("unit")
     )

@@ -2,7 +2,7 @@
 due targets of each kind as ONE set-based query over the whole registry (no per-row Python).
 
 A due query yields rows of DUE_FIELDS: target_id, target_label, alert_unit, alert_level, due_on,
-alert_responsible.
+alert_responsible; and, optionally, alert_carrier (CARRIER_FIELD).
 Labels are registry, dispatch or request numbers, never titles."""
 
 from datetime import date, datetime, timedelta
@@ -20,6 +20,9 @@ DUE_FIELDS = {
     "target_id": "target_id", "target_label": "target_label", "alert_unit": "unit_id", "alert_level": "level",
     "due_on": "due_on", "alert_responsible": "responsible_id",
 }
+# optional in a due row: the carrier the alert names when its target is not the carrier itself
+# (e.g. a loan, labelled with its carrier's registry number); the alert is then seen only with it
+CARRIER_FIELD = "alert_carrier"
 ENDED_STATUSES = ("declassified", "destroyed")
 
 

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from audit import services as audit
 from common import access
 from common.errors import ValidationFailed, enforce
-from personnel import roles
 
-from . import rules
+from . import policy, rules
 from .checks import REGISTRY, Check
 from .models import ACTIVE_STATUSES, Alert, DigestSent
-from .selectors import DUE_FIELDS
+from .selectors import CARRIER_FIELD, DUE_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +28,7 @@ log = logging.getLogger(__name__)
 # logged and the other checks go on
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 CLEARED = "condition cleared"
+CARRIER = "carriers.carrier"
 
 
 def run_checks(*, only: str | list[str] | None = None, now=None) -> dict[str, dict]:
@@ -69,7 +69,7 @@ def _run_check(check: Check, *, today, now) -> dict:
         Alert.objects.bulk_create(
             [
                 Alert(kind=check.kind, target_type=check.target_type, severity=check.severity,
-                      status=Alert.Status.OPEN, opened_at=now, last_seen_at=now,
+                      status=Alert.Status.OPEN, opened_at=now, last_seen_at=now, carrier_id=_carrier_of(check, row),
                       **{field: row[name] for name, field in DUE_FIELDS.items()})
                 for row in rows
             ],
@@ -95,6 +95,14 @@ def _run_check(check: Check, *, today, now) -> dict:
     return {"created": len(new), "resolved": resolved}
 
 
+def _carrier_of(check: Check, row) -> int | None:
+    """The carrier an alert names: its target when that is a carrier, or the due row's optional
+    `alert_carrier` (e.g. a loan's carrier, whose registry number is the label)."""
+    if check.target_type == CARRIER:
+        return row["target_id"]
+    return row.get(CARRIER_FIELD)
+
+
 def resolve_for_target(*, kind: str, target, reason: str) -> int:
     """For a service that has just cleared a condition (the loan is returned): resolve its alert
     at once, in the caller's transaction, instead of on the next run."""
@@ -114,15 +122,7 @@ def acknowledge(*, actor, alert_id: int, comment: str = "") -> Alert:
         alert = access.restrict(Alert.objects.filter(pk=alert_id), actor).select_for_update().first()
         if alert is None:
             raise Http404
-        person = access.person_of(actor)
-        enforce([
-            rules.may_acknowledge(
-                is_responsible=alert.responsible_id == actor.pk,
-                is_recipient=alert.recipients.filter(pk=actor.pk).exists(),
-                is_unit_office=access.has_role(actor, roles.SECRECY_OFFICE)
-                and (alert.unit_id is None or alert.unit_id == person.unit_id),
-            ),
-        ])
+        enforce([policy.acknowledge_refusal(actor, alert)])
         enforce([rules.still_open(status=alert.status)])
         alert.status = Alert.Status.ACKNOWLEDGED
         alert.acknowledged_by = actor

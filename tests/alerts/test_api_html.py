@@ -92,6 +92,9 @@ def test_acknowledge_a_resolved_alert_is_a_conflict(org, alerts):
 def test_recipients_may_acknowledge(org, alerts):
     mine, _ = alerts
     mine.recipients.add(org.staff_important)
+    # told, but not allowed to open the carrier the alert names: the alert is as missing (alerts/policy.py)
+    assert api(org.staff_important).post(f"/api/v1/alerts/{mine.pk}/acknowledge/", {}, format="json").status_code == 404
+    mine.carrier.scope_departments.add(org.res)  # now within the carrier's distribution scope
     assert api(org.staff_important).post(f"/api/v1/alerts/{mine.pk}/acknowledge/", {}, format="json").status_code == 200
 
 
