@@ -38,11 +38,6 @@ def incident_get(*, user, pk) -> Incident:
     return incident
 
 
-def may_handle(*, user, incident: Incident) -> bool:
-    person = access.person_of(user)
-    return bool(person and access.has_role(user, "secrecy_office") and person.unit_id == incident.unit_id)
-
-
 def carriers_by_numbers(*, user, numbers: list[str]):
     """The carriers the user may see among these registry numbers, and the numbers not found."""
     from carriers.models import Carrier

@@ -16,7 +16,7 @@ from audit import services as audit
 from common import access
 from common.errors import Refused, enforce
 
-from . import rules
+from . import policy, rules
 from .checks import INCIDENT_OPEN
 from .models import Incident, IncidentStep
 
@@ -82,8 +82,7 @@ def _get_for_office(actor, incident_id: int) -> Incident:
     incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
     if incident is None or not access.restrict(Incident.objects.filter(pk=incident.pk), actor).exists():
         raise Http404
-    person = access.person_of(actor)
-    if not (access.has_role(actor, "secrecy_office") and person.unit_id == incident.unit_id):
+    if not policy.may_handle(actor, incident):
         raise Refused(_("Only the secrecy office of the incident's unit handles it."))
     return incident
 

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import IncidentCloseForm, IncidentReportForm, IncidentStepForm
 from .models import Incident
 
@@ -45,7 +45,7 @@ def report(request):
 
 
 def _detail_context(request, incident, **extra):
-    return {"incident": incident, "may_handle": selectors.may_handle(user=request.user, incident=incident),
+    return {"incident": incident, "may_handle": policy.may_handle(request.user, incident),
             "step_form": IncidentStepForm(), "close_form": IncidentCloseForm(), **extra}
 
 

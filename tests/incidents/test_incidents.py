@@ -111,6 +111,7 @@ def test_a_carrier_the_reporter_may_not_see_is_not_found(org):
 
 
 def test_tracked_to_closure_by_the_secrecy_office_only(org, carrier):
+    carrier.scope_departments.add(org.res)  # the reporter may open the carrier they report (or not see the incident)
     incident = services.report_incident(actor=org.staff_core, kind="loss", summary="Lost", carriers=[carrier])
     url = f"{URL}{incident.pk}/"
     # the reporter may read it but not handle it; other units do not see it at all
