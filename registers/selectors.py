@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from audit.policy import VIEW_AUDIT
 from audit.selectors import visible_events
 from carriers.filters import CarrierFilter
 from carriers.selectors import visible_carriers
@@ -13,13 +14,14 @@ from common.errors import Refused, ValidationFailed
 from personnel.models import Unit
 
 from .base import Extract, clean_period, period_bounds
+from .models import ChainVerification, RegisterExport
 
 LEDGER_FILTERS = ("unit", "level", "status", "kind")
 
 
 def require_register_access(user) -> None:
     """Registers are for auditors and the secrecy office."""
-    if not access.can(user, access.VIEW_AUDIT):
+    if not access.can(user, VIEW_AUDIT):
         raise Refused(_("Only auditors and the secrecy office may export registers."))
 
 
@@ -100,8 +102,6 @@ def units_for_filter(*, user):
 
 def export_get(*, user, export_id):
     """One export job of this user (anyone else's is as missing as a job that does not exist)."""
-    from .models import RegisterExport
-
     if not str(export_id).isdigit() or int(export_id) > 2**63 - 1:
         return None
     return access.restrict(RegisterExport.objects.filter(pk=int(export_id)), user).first()
@@ -109,22 +109,16 @@ def export_get(*, user, export_id):
 
 def exports_of(*, user, limit: int = 20):
     """This user's latest exports."""
-    from .models import RegisterExport
-
     return access.restrict(RegisterExport.objects.all(), user).order_by("-created_at", "-pk")[:limit]
 
 
 def verification_get(*, user, verification_id):
-    from .models import ChainVerification
-
     if not str(verification_id).isdigit() or int(verification_id) > 2**63 - 1:
         return None
     return access.restrict(ChainVerification.objects.filter(pk=int(verification_id)), user).first()
 
 
 def latest_verifications(*, user, limit: int = 5):
-    from .models import ChainVerification
-
     return access.restrict(ChainVerification.objects.select_related("requester"), user).order_by("-created_at")[:limit]
 
 
