@@ -474,6 +474,7 @@ def verified_device_id(request) -> str | None:
 _EXEMPT_URL_NAMES = {
     "accounts:factors", "accounts:factors_start", "accounts:factors_confirm", "accounts:login_code",
     "login", "logout", "set_language", "healthz", "accounts:session_status", "accounts:session_keepalive",
+    "accounts:logout_everywhere",
 }
 
 
@@ -497,7 +498,8 @@ class RequireFactorMiddleware:
 
     @staticmethod
     def _exempt(request) -> bool:
-        if request.path.startswith((settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL,)):
+        static_url = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+        if request.path.startswith(static_url):
             return True
         match = getattr(request, "resolver_match", None)
         if match is None:

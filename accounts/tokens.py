@@ -200,6 +200,13 @@ class HashedTokenAuthentication(TokenAuthentication):
             )
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."), code="user_inactive")
+        from .factors import must_enrol
+
+        if must_enrol(token.user):  # a token made before the role required a second factor
+            raise exceptions.PermissionDenied(
+                _("Your role requires a second factor: enrol an authenticator at /account/factors/ first."),
+                code="second_factor_required",
+            )
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

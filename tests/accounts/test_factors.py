@@ -16,7 +16,7 @@ from accounts import factors
 from accounts.models import ApiToken, RecoveryCode
 from audit.models import AuditEvent
 from common.errors import Refused
-from tests.factories import PASSWORD, enrol_totp, totp_code
+from tests.factories import PASSWORD, api_token, enrol_totp, totp_code
 
 NO_WAIT = override_settings(OTP_TOTP_THROTTLE_FACTOR=0, OTP_STATIC_THROTTLE_FACTOR=0)
 
@@ -186,6 +186,10 @@ def test_required_role_is_sent_to_enrol_before_anything_else(client, org):
         token = APIClient().post("/api/v1/auth/token/", {"username": "secretary", "password": PASSWORD}, format="json")
         assert token.status_code == 403 and "second factor" in token.json()["detail"]
         assert not ApiToken.objects.exists()
+        old_token = APIClient()
+        old_token.credentials(HTTP_AUTHORIZATION=f"Token {api_token(org.secretary)}")  # made before the rule
+        refused = old_token.get("/api/v1/carriers/")
+        assert refused.status_code == 403 and "second factor" in refused.json()["detail"]
         other = client.__class__()
         log_in(other, org.staff_core)
         assert other.get(reverse("carriers:list")).status_code == 200  # not a required role
