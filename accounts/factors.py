@@ -25,6 +25,7 @@ from base64 import b32encode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_login_failed
 from django.core.signals import request_finished
 from django.db import connection, transaction
 from django.http import HttpResponseRedirect, JsonResponse
@@ -173,7 +174,11 @@ def _record_failure(*, user, request, context: str, reason: str, device_pk: int 
 
     after_rollback(write)
     if context in _LOCKOUT_CHANNELS:  # counted by the account lockout (django-axes), after the above
-        lockout.failed(user=user, channel=_LOCKOUT_CHANNELS[context], request=request)
+        # sent as accounts.factors: accounts.signals then counts it without a second audit event
+        bare = lockout.axes_request(channel=_LOCKOUT_CHANNELS[context], request=request, actor=user)
+        username = user.get_username()
+        after_rollback(lambda: user_login_failed.send(sender=__name__, credentials={"username": username},
+                                                      request=bare))
 
 
 # ------------------------------------------------------------------------------ checking a code

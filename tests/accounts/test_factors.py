@@ -96,6 +96,7 @@ def test_login_asks_for_the_code_and_accepts_it_once(client, org):
     assert refused.status_code == 400 and "not correct" in refused.content.decode()
     assert not refused.wsgi_request.user.is_authenticated
     assert events("account.factor_failed").last().details == {"context": "login", "reason": "wrong"}
+    assert not events("account.login_failed").exists()  # one event per wrong code
 
     with NO_WAIT:
         ok = client.post(reverse("accounts:login_code"), {"code": code})
