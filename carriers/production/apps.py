@@ -16,4 +16,6 @@ class ProductionConfig(AppConfig):
         labels.register()
         demo.register_seeder("production", order=40, seed="carriers.production.demo.seed")
         # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for production requests
-        from . import services  # noqa: F401
+        from . import policy, services  # noqa: F401
+
+        policy.register()

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from approvals.kit import StageRequest
 from carriers.models import Carrier, Container
 from common.levels import Level
 from personnel.models import Bilingual, Unit
@@ -81,7 +82,7 @@ class Enterprise(models.Model):
         return self.name
 
 
-class ProductionRequest(models.Model):
+class ProductionRequest(StageRequest):
     """A request to produce a classified document or article: what, at which level and period, for
     whom, how many, where. It goes through approval; the approver signs these terms."""
 
@@ -93,7 +94,6 @@ class ProductionRequest(models.Model):
         EXPIRED = "expired", _("Expired")
         PRODUCED = "produced", _("Produced")
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     department = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("department")
     )
@@ -104,7 +104,6 @@ class ProductionRequest(models.Model):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=16, choices=Carrier.Kind.choices)
     medium = models.CharField(_("medium"), max_length=16, choices=Carrier.Medium.choices, blank=True)
-    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
     secrecy_years = models.PositiveSmallIntegerField(_("secrecy period (years)"), null=True, blank=True)
     secrecy_months = models.PositiveSmallIntegerField(_("secrecy period (months)"), null=True, blank=True)
     declassification_condition = models.CharField(_("declassification condition"), max_length=300, blank=True)
@@ -134,7 +133,6 @@ class ProductionRequest(models.Model):
         blank=True, verbose_name=_("approval"),
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

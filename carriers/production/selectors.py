@@ -3,25 +3,14 @@
 from datetime import date
 
 from django.db.models import Q
-from django.http import Http404
 
-from audit.models import AuditEvent
+from approvals import kit
 from carriers import selectors as carrier_selectors
 from carriers.models import Carrier, Disposition
 from common import access
 from personnel.models import Unit
 
 from .models import Enterprise, ProductionPlace, ProductionRequest, ProductionRun
-
-
-def _pk(pk) -> int:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
 
 
 def visible_places(*, user):
@@ -43,22 +32,13 @@ def visible_requests(*, user):
 
 def request_get(*, user, pk) -> ProductionRequest:
     """One visible production request, or 404 exactly as if it did not exist."""
-    production = visible_requests(user=user).filter(pk=_pk(pk)).first()
-    if production is None:
-        raise Http404
-    return production
+    return kit.get_or_404(visible_requests(user=user), pk)
 
 
 def run_get(*, user, pk) -> ProductionRun:
-    run = (
-        access.restrict(ProductionRun.objects.all(), user)
-        .select_related("request", "run_by__person", "container")
-        .filter(pk=_pk(pk))
-        .first()
+    return kit.get_or_404(
+        access.restrict(ProductionRun.objects.all(), user).select_related("request", "run_by__person", "container"), pk
     )
-    if run is None:
-        raise Http404
-    return run
 
 
 def run_of(*, request: ProductionRequest) -> ProductionRun | None:
@@ -81,6 +61,16 @@ def run_intermediates(*, user, run: ProductionRun):
         .exclude(intermediate_kind="")
         .order_by("registered_at", "pk")
     )
+
+
+def run_hidden(*, user, run: ProductionRun) -> dict:
+    """How many of the run's copies and intermediate materials this user may not open (counted,
+    never named)."""
+    made = Carrier.objects.filter(production_run=run)
+    return {
+        "copies": made.filter(intermediate_kind="").count() - run_copies(user=user, run=run).count(),
+        "intermediates": made.exclude(intermediate_kind="").count() - run_intermediates(user=user, run=run).count(),
+    }
 
 
 def intermediate_overdue(*, today: date, user=None):
@@ -117,19 +107,4 @@ def scope_unit_choices(*, user):
 def request_history(*, production: ProductionRequest):
     """The request's events and its run's, from the audit trail (caller has checked visibility)."""
     run_ids = [str(pk) for pk in ProductionRun.objects.filter(request=production).values_list("pk", flat=True)]
-    return (
-        AuditEvent.objects.filter(
-            Q(target_type="production.productionrequest", target_id=str(production.pk))
-            | Q(target_type="production.productionrun", target_id__in=run_ids)
-        )
-        .select_related("signature")
-        .order_by("seq")
-    )
-
-
-def may_run(*, user, production: ProductionRequest) -> bool:
-    return (
-        access.can(user, access.RUN_PRODUCTION)
-        and production.status == ProductionRequest.Status.APPROVED
-        and access.clearance_of(user) >= production.level
-    )
+    return kit.history(production, also=Q(target_type="production.productionrun", target_id__in=run_ids))

@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals import kit
 from approvals import rules as approval_rules
 from approvals import services as approvals
 from approvals.models import ApprovalRequest, RequestKind
@@ -27,20 +27,25 @@ from common import access
 from common.errors import Conflict, Refused, Violation, enforce
 from personnel.models import Person, Unit
 
-from . import rules
+from . import policy, rules
 from .models import Enterprise, ProductionPlace, ProductionRequest, ProductionRun
 
 # --- production places and outside enterprises ---------------------------------------------------
 
 
 def check_may_manage_sites(actor) -> Person:
-    if not access.can(actor, access.MANAGE_PRODUCTION_SITES):
+    if not policy.may_manage_sites(actor):
         raise Refused(_("Only the secrecy office registers production places and outside enterprises."))
     return actor.person
 
 
 def check_may_run(actor) -> None:
-    if not access.can(actor, access.RUN_PRODUCTION):
+    if not policy.may_run(actor):
+        raise Refused(_("Only the secrecy office carries out production and registers its intermediate materials."))
+
+
+def check_may_register_intermediate(actor) -> None:
+    if not policy.may_register_intermediate(actor):
         raise Refused(_("Only the secrecy office carries out production and registers its intermediate materials."))
 
 
@@ -211,33 +216,13 @@ def terms_of(production: ProductionRequest) -> dict:
     }
 
 
-def _signed_terms(request: ApprovalRequest) -> dict | None:
-    production = ProductionRequest.objects.filter(approval_id=request.pk).first()
-    return terms_of(production) if production is not None else None
-
-
-_STATUS_BY_APPROVAL = {
-    ApprovalRequest.Status.APPROVED: ProductionRequest.Status.APPROVED,
-    ApprovalRequest.Status.REJECTED: ProductionRequest.Status.REJECTED,
-    ApprovalRequest.Status.WITHDRAWN: ProductionRequest.Status.WITHDRAWN,
-    ApprovalRequest.Status.EXPIRED: ProductionRequest.Status.EXPIRED,
-}
-
-
-def _production_outcome(request: ApprovalRequest, *, actor) -> None:
-    """The approval's final outcome, mirrored on the production request (inside its transaction)."""
-    status = _STATUS_BY_APPROVAL.get(request.status)
-    production = ProductionRequest.objects.select_for_update().filter(approval_id=request.pk).first()
-    if status is None or production is None:
-        return
-    production.status = status
-    production.save(update_fields=["status"])
-    audit.record(actor=actor, action="production.request_decided", target=production,
-                 details={"approval": request.pk, "status": status, "approved_quantity": request.approved_quantity})
-
-
-approvals.OUTCOME_HANDLERS[RequestKind.PRODUCTION] = _production_outcome
-approvals.SIGNED_TERMS[RequestKind.PRODUCTION] = _signed_terms
+# the approval's final outcome, mirrored on the production request (inside its transaction), and
+# the terms its approvers sign
+approvals.OUTCOME_HANDLERS[RequestKind.PRODUCTION] = kit.hand_off(
+    ProductionRequest, action="production.request_decided",
+    details=lambda approval: {"approved_quantity": approval.approved_quantity},
+)
+approvals.SIGNED_TERMS[RequestKind.PRODUCTION] = kit.signed_terms(ProductionRequest, terms_of)
 
 
 def _terms_as_signed(production: ProductionRequest) -> Violation | None:
@@ -267,10 +252,7 @@ def _terms_as_signed(production: ProductionRequest) -> Violation | None:
 
 
 def _visible_request(actor, request_id) -> ProductionRequest:
-    production = access.restrict(ProductionRequest.objects.filter(pk=request_id), actor).first()
-    if production is None:
-        raise Http404
-    return production
+    return kit.get_or_404(access.restrict(ProductionRequest.objects.all(), actor), request_id)
 
 
 def run_production(*, actor, password: str, request_id: int, container, quantity: int | None = None) -> ProductionRun:
@@ -346,10 +328,7 @@ def _register_of_run(*, actor, credential, production: ProductionRequest, run: P
 
 
 def _visible_run(actor, run_id) -> ProductionRun:
-    run = access.restrict(ProductionRun.objects.filter(pk=run_id), actor).select_related("request").first()
-    if run is None:
-        raise Http404
-    return run
+    return kit.get_or_404(access.restrict(ProductionRun.objects.select_related("request"), actor), run_id)
 
 
 def register_intermediate(
@@ -360,7 +339,7 @@ def register_intermediate(
     carrier of the run, at the run's level and marking and in its scope. Kept: in custody in a
     container like the final copies. To destroy: pending destruction, to be destroyed within
     settings.REGISTRY["INTERMEDIATE_DISPOSAL_DAYS"] days."""
-    check_may_run(actor)
+    check_may_register_intermediate(actor)
     run = _visible_run(actor, run_id)
     production = run.request
     container = container or run.container

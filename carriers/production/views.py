@@ -4,11 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from common import access
 from common.errors import DomainError, Refused
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import EnterpriseForm, IntermediateForm, PlaceForm, ProductionRequestForm, RunForm
 
 
@@ -23,12 +22,12 @@ def _require(check, user) -> None:
 @login_required
 def request_list(request):
     user = request.user
-    may_run = access.can(user, access.RUN_PRODUCTION)
+    may_run = policy.may_run(user)
     overdue = selectors.intermediate_overdue(today=timezone.localdate(), user=user) if may_run else None
     return render(request, "production/list.html", {
         "requests": selectors.visible_requests(user=user)[:200],
         "overdue": overdue,
-        "may_manage_sites": access.can(user, access.MANAGE_PRODUCTION_SITES),
+        "may_manage_sites": policy.may_manage_sites(user),
     })
 
 
@@ -50,7 +49,7 @@ def request_new(request):
 
 def _detail_context(request, production, run_form=None):
     run = selectors.run_of(request=production)
-    may_run = selectors.may_run(user=request.user, production=production) and run is None
+    may_run = policy.may_run(request.user, production) and run is None
     return {
         "production": production,
         "run": run,
@@ -93,6 +92,7 @@ def run_detail(request, pk):
         "production": run.request,
         "copies": selectors.run_copies(user=request.user, run=run).select_related("container"),
         "intermediate_count": selectors.run_intermediates(user=request.user, run=run).count(),
+        "hidden": selectors.run_hidden(user=request.user, run=run),
     })
 
 
@@ -100,17 +100,18 @@ def run_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def run_intermediates(request, pk):
     run = selectors.run_get(user=request.user, pk=pk)
-    may_register = access.can(request.user, access.RUN_PRODUCTION)
+    may_register = policy.may_register_intermediate(request.user, run)
     form = IntermediateForm(request.POST if request.method == "POST" else None, user=request.user) if may_register else None
     context = {
         "run": run,
         "production": run.request,
         "intermediates": selectors.run_intermediates(user=request.user, run=run).select_related("container"),
+        "hidden": selectors.run_hidden(user=request.user, run=run),
         "form": form,
     }
     if request.method == "POST":
         if form is None:
-            _require(services.check_may_run, user=request.user)
+            _require(services.check_may_register_intermediate, user=request.user)
         if not form.is_valid():
             return render(request, "production/intermediates.html", context, status=400)
         try:
@@ -126,7 +127,7 @@ def run_intermediates(request, pk):
 def sites(request):
     """Production places and outside enterprises of the unit; the secrecy office adds them."""
     user = request.user
-    may_manage = access.can(user, access.MANAGE_PRODUCTION_SITES)
+    may_manage = policy.may_manage_sites(user)
     which = request.POST.get("which") if request.method == "POST" else None
     place_form = PlaceForm(request.POST if which == "place" else None, prefix="place") if may_manage else None
     enterprise_form = (

@@ -14,10 +14,12 @@ from common.api.serializers import (
 )
 from personnel.models import Unit
 
+from .. import selectors
 from ..models import Enterprise, ProductionPlace, ProductionRequest, ProductionRun
 from ..rules import DESCRIPTION_MAX, MAX_COPIES
 
 PASSWORD_HELP = _("Your password again: you sign what is registered with it.")
+HIDDEN_HELP = _("How many carriers the caller may not open: counted, never named.")
 
 
 class ProductionPlaceSerializer(serializers.ModelSerializer):
@@ -65,8 +67,6 @@ class ScopeUnitField(SafePrimaryKeyField):
     """Another top-level unit (the gate's unit list holds only the caller's own)."""
 
     def get_queryset(self):
-        from .. import selectors
-
         request = self.context.get("request")
         return selectors.scope_unit_choices(user=getattr(request, "user", None))
 
@@ -121,16 +121,18 @@ class ProductionCarrierSerializer(CarrierSerializer):
 
 class ProductionRunSerializer(serializers.ModelSerializer):
     copies = serializers.SerializerMethodField()
+    hidden_copies = serializers.SerializerMethodField(help_text=HIDDEN_HELP)
 
     class Meta:
         model = ProductionRun
-        fields = ["id", "request", "run_by", "run_at", "container", "copies_made", "copies"]
+        fields = ["id", "request", "run_by", "run_at", "container", "copies_made", "copies", "hidden_copies"]
         read_only_fields = fields
+
+    def get_hidden_copies(self, run) -> int:
+        return selectors.run_hidden(user=self.context["request"].user, run=run)["copies"]
 
     @extend_schema_field(ProductionCarrierSerializer(many=True))
     def get_copies(self, run):
-        from .. import selectors
-
         copies = selectors.run_copies(user=self.context["request"].user, run=run).prefetch_related(
             "scope_departments", "scope_people", "sources"
         )
