@@ -16,4 +16,6 @@ class CopyingConfig(AppConfig):
         labels.register()
         demo.register_seeder("copying", order=120, seed="carriers.copying.demo.seed")
         # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for copying and compilation
-        from . import services  # noqa: F401
+        from . import policy, services  # noqa: F401
+
+        policy.register()

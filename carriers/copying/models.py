@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from approvals.kit import StageRequest
 from carriers.models import Carrier, Container
 from common.levels import Level
 from personnel.models import Unit
@@ -51,7 +52,7 @@ class CopyLicence(models.Model):
         return f"{self.unit} · {self.licence_number or self.granted_by}"
 
 
-class CopyRequest(models.Model):
+class CopyRequest(StageRequest):
     """A request to copy one carrier n times, for a purpose; approved by the issuing authority
     (the source's originating unit, by policy) and carried out once by the secrecy office of a
     licensed unit."""
@@ -64,7 +65,6 @@ class CopyRequest(models.Model):
         EXPIRED = "expired", _("Expired")
         EXECUTED = "executed", _("Copied")
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     department = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("department")
     )
@@ -74,7 +74,6 @@ class CopyRequest(models.Model):
     source = models.ForeignKey(
         Carrier, on_delete=models.PROTECT, related_name="copy_requests", verbose_name=_("carrier to copy")
     )
-    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
     copies = models.PositiveIntegerField(_("number of copies"))
     purpose = models.TextField(_("purpose"), max_length=2000)
     authority_unit = models.ForeignKey(
@@ -93,7 +92,6 @@ class CopyRequest(models.Model):
     container = models.ForeignKey(
         Container, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("container")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -134,7 +132,7 @@ class CopyMade(models.Model):
         return f"{self.request_id}:{self.copy_number}"
 
 
-class Derivation(models.Model):
+class Derivation(StageRequest):
     """An extract or quotation (摘录/引用) from one or more carriers, or a compilation (汇编) of
     several, and the derived carrier it made. Its level and period are never below its sources'.
     A compilation is approved (policy) before it is made; an extract is made at once."""
@@ -152,7 +150,6 @@ class Derivation(models.Model):
         MADE = "made", _("Made")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     department = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("department")
     )
@@ -164,7 +161,6 @@ class Derivation(models.Model):
     purpose = models.TextField(_("purpose"), max_length=2000)
     carrier_kind = models.CharField(_("carrier kind"), max_length=16, choices=Carrier.Kind.choices)
     medium = models.CharField(_("medium"), max_length=16, choices=Carrier.Medium.choices, blank=True)
-    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
     secrecy_years = models.PositiveSmallIntegerField(_("secrecy period (years)"), null=True, blank=True)
     secrecy_months = models.PositiveSmallIntegerField(_("secrecy period (months)"), null=True, blank=True)
     declassification_condition = models.CharField(_("declassification condition"), max_length=300, blank=True)
@@ -186,7 +182,6 @@ class Derivation(models.Model):
         verbose_name=_("made by"),
     )
     made_at = models.DateTimeField(_("made at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

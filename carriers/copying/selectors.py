@@ -1,29 +1,17 @@
 """Every read of the copying stage starts from the access gate's queryset."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
 
-from audit.models import AuditEvent
+from approvals import kit
 from carriers import selectors as carrier_selectors
 from carriers.models import Carrier
 from common import access
-from personnel import roles
 from personnel.models import Person, Unit
 
 from .models import CopyLicence, CopyMade, CopyRequest, Derivation
 
 # how far lineage is followed each way (a chain of copies of copies is rarely more than a few deep)
 LINEAGE_MAX_DEPTH = 50
-
-
-def _pk(pk) -> int:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
 
 
 # --- licences ------------------------------------------------------------------------------------
@@ -43,10 +31,7 @@ def visible_licences(*, user):
 
 
 def licence_get(*, user, pk) -> CopyLicence:
-    licence = visible_licences(user=user).filter(pk=_pk(pk)).first()
-    if licence is None:
-        raise Http404
-    return licence
+    return kit.get_or_404(visible_licences(user=user), pk)
 
 
 def licence_in_force(*, person: Person) -> CopyLicence | None:
@@ -65,10 +50,6 @@ def licence_unit_choices(*, user):
     return access.restrict(Unit.objects.all(), user).order_by("kind", "code")
 
 
-def may_manage_licences(*, user) -> bool:
-    return access.person_of(user) is not None and access.has_role(user, roles.SECRECY_OFFICE)
-
-
 # --- copy requests -------------------------------------------------------------------------------
 
 
@@ -84,10 +65,7 @@ def visible_copy_requests(*, user):
 
 def copy_request_get(*, user, pk) -> CopyRequest:
     """One visible copy request, or 404 exactly as if it did not exist."""
-    request = visible_copy_requests(user=user).filter(pk=_pk(pk)).first()
-    if request is None:
-        raise Http404
-    return request
+    return kit.get_or_404(visible_copy_requests(user=user), pk)
 
 
 def copies_of(*, user, request: CopyRequest):
@@ -99,13 +77,9 @@ def copies_of(*, user, request: CopyRequest):
     )
 
 
-def may_execute(*, user, request: CopyRequest) -> bool:
-    return (
-        may_manage_licences(user=user)
-        and request.status == CopyRequest.Status.APPROVED
-        and access.person_of(user).unit_id == request.unit_id
-        and access.clearance_of(user) >= request.level
-    )
+def copies_hidden(*, user, request: CopyRequest) -> int:
+    """How many of the copies a request made this user may not open (counted, never named)."""
+    return CopyMade.objects.filter(request=request).count() - copies_of(user=user, request=request).count()
 
 
 # --- derivations ---------------------------------------------------------------------------------
@@ -121,20 +95,7 @@ def visible_derivations(*, user):
 
 
 def derivation_get(*, user, pk) -> Derivation:
-    derivation = visible_derivations(user=user).filter(pk=_pk(pk)).first()
-    if derivation is None:
-        raise Http404
-    return derivation
-
-
-def may_make(*, user, derivation: Derivation) -> bool:
-    return (
-        derivation.kind == Derivation.Kind.COMPILATION
-        and derivation.status == Derivation.Status.APPROVED
-        and access.can(user, access.REGISTER_CARRIER)
-        and access.person_of(user).unit_id == derivation.unit_id
-        and access.clearance_of(user) >= derivation.level
-    )
+    return kit.get_or_404(visible_derivations(user=user), pk)
 
 
 def carriers_by_numbers(*, user, numbers: list[str]) -> tuple[list[Carrier], list[str]]:
@@ -147,11 +108,7 @@ def carriers_by_numbers(*, user, numbers: list[str]) -> tuple[list[Carrier], lis
 def history(*, obj):
     """The events about a copy request or derivation, from the audit trail (caller checked
     visibility)."""
-    return (
-        AuditEvent.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk))
-        .select_related("signature")
-        .order_by("seq")
-    )
+    return kit.history(obj)
 
 
 # --- lineage -------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals import kit
 from approvals import services as approvals
 from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
@@ -25,29 +26,28 @@ from carriers import services as carrier_services
 from carriers.models import Carrier
 from common import access
 from common.errors import Conflict, Refused, ValidationFailed, Violation, enforce
-from personnel import roles
 from personnel.models import Person, Unit
 
-from . import rules, selectors
+from . import policy, rules, selectors
 from .models import CopyLicence, CopyMade, CopyRequest, Derivation
 
 # --- who may -------------------------------------------------------------------------------------
 
 
 def check_may_manage_licences(actor) -> Person:
-    if access.person_of(actor) is None or not access.has_role(actor, roles.SECRECY_OFFICE):
+    if not policy.may_manage_licences(actor):
         raise Refused(_("Only the secrecy office records licences to copy."))
     return actor.person
 
 
 def check_may_copy(actor) -> Person:
-    if access.person_of(actor) is None or not access.has_role(actor, roles.SECRECY_OFFICE):
+    if not policy.may_copy(actor):
         raise Refused(_("Only the secrecy office carries out copying."))
     return actor.person
 
 
 def check_may_register_derived(actor) -> Person:
-    if not access.can(actor, access.REGISTER_CARRIER):
+    if not policy.may_make_extract(actor):
         raise Refused(_("Only the secrecy office registers extracts and compilations."))
     return actor.person
 
@@ -221,34 +221,13 @@ def copy_terms_of(request: CopyRequest) -> dict:
     }
 
 
-def _copy_signed_terms(request: ApprovalRequest) -> dict | None:
-    copy_request = CopyRequest.objects.select_related("source").filter(approval_id=request.pk).first()
-    return copy_terms_of(copy_request) if copy_request is not None else None
-
-
-_COPY_STATUS = {
-    ApprovalRequest.Status.APPROVED: CopyRequest.Status.APPROVED,
-    ApprovalRequest.Status.REJECTED: CopyRequest.Status.REJECTED,
-    ApprovalRequest.Status.WITHDRAWN: CopyRequest.Status.WITHDRAWN,
-    ApprovalRequest.Status.EXPIRED: CopyRequest.Status.EXPIRED,
-}
-_DERIVATION_STATUS = {
-    ApprovalRequest.Status.APPROVED: Derivation.Status.APPROVED,
-    ApprovalRequest.Status.REJECTED: Derivation.Status.REJECTED,
-    ApprovalRequest.Status.WITHDRAWN: Derivation.Status.WITHDRAWN,
-    ApprovalRequest.Status.EXPIRED: Derivation.Status.EXPIRED,
-}
-
-
-def _copy_outcome(request: ApprovalRequest, *, actor) -> None:
-    status = _COPY_STATUS.get(request.status)
-    copy_request = CopyRequest.objects.select_for_update().filter(approval_id=request.pk).first()
-    if status is None or copy_request is None:
-        return
-    copy_request.status = status
-    copy_request.save(update_fields=["status"])
-    audit.record(actor=actor, action="copying.request_decided", target=copy_request,
-                 details={"approval": request.pk, "status": status, "approved_quantity": request.approved_quantity})
+# the approval's final outcome, mirrored on the copy request (inside its transaction), and the
+# terms the issuing authority signs
+approvals.OUTCOME_HANDLERS[RequestKind.COPYING] = kit.hand_off(
+    CopyRequest, action="copying.request_decided",
+    details=lambda approval: {"approved_quantity": approval.approved_quantity},
+)
+approvals.SIGNED_TERMS[RequestKind.COPYING] = kit.signed_terms(CopyRequest, copy_terms_of)
 
 
 def licence_of(person: Person) -> rules.LicenceFacts | None:
@@ -464,20 +443,8 @@ def submit_compilation(
     return derivation
 
 
-def _derivation_signed_terms(request: ApprovalRequest) -> dict | None:
-    derivation = Derivation.objects.filter(approval_id=request.pk).first()
-    return derivation_terms_of(derivation) if derivation is not None else None
-
-
-def _compilation_outcome(request: ApprovalRequest, *, actor) -> None:
-    status = _DERIVATION_STATUS.get(request.status)
-    derivation = Derivation.objects.select_for_update().filter(approval_id=request.pk).first()
-    if status is None or derivation is None:
-        return
-    derivation.status = status
-    derivation.save(update_fields=["status"])
-    audit.record(actor=actor, action="copying.compilation_decided", target=derivation,
-                 details={"approval": request.pk, "status": status})
+approvals.OUTCOME_HANDLERS[RequestKind.COMPILATION] = kit.hand_off(Derivation, action="copying.compilation_decided")
+approvals.SIGNED_TERMS[RequestKind.COMPILATION] = kit.signed_terms(Derivation, derivation_terms_of)
 
 
 def make_compilation(*, actor, password: str, derivation_id: int, container) -> Derivation:
@@ -517,8 +484,3 @@ def make_compilation(*, actor, password: str, derivation_id: int, container) -> 
         _finish_made(derivation, carrier, actor, parts, action="copying.compilation_made")
     return derivation
 
-
-approvals.OUTCOME_HANDLERS[RequestKind.COPYING] = _copy_outcome
-approvals.SIGNED_TERMS[RequestKind.COPYING] = _copy_signed_terms
-approvals.OUTCOME_HANDLERS[RequestKind.COMPILATION] = _compilation_outcome
-approvals.SIGNED_TERMS[RequestKind.COMPILATION] = _derivation_signed_terms

@@ -8,7 +8,7 @@ from common.errors import DomainError, Refused
 from common.levels import Level
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import CopyExecuteForm, CopyRequestForm, DerivationForm, LicenceForm, MakeForm
 from .models import Derivation
 
@@ -68,10 +68,11 @@ def copy_request_new(request):
 
 
 def _request_context(request, copy_request, execute_form=None):
-    may_execute = selectors.may_execute(user=request.user, request=copy_request)
+    may_execute = policy.may_copy(request.user, copy_request)
     return {
         "copy_request": copy_request,
         "copies": selectors.copies_of(user=request.user, request=copy_request).select_related("container"),
+        "hidden_copies": selectors.copies_hidden(user=request.user, request=copy_request),
         "may_execute": may_execute,
         "execute_form": execute_form or (CopyExecuteForm(user=request.user) if may_execute else None),
         "history": selectors.history(obj=copy_request),
@@ -147,7 +148,7 @@ def derivation_new(request, kind):
 
 
 def _derivation_context(request, derivation, make_form=None):
-    may_make = selectors.may_make(user=request.user, derivation=derivation)
+    may_make = policy.may_make_compilation(request.user, derivation)
     return {
         "derivation": derivation,
         "may_make": may_make,
@@ -188,7 +189,7 @@ def derivation_make(request, pk):
 @require_http_methods(["GET", "POST"])
 def licences(request):
     user = request.user
-    may_manage = selectors.may_manage_licences(user=user)
+    may_manage = policy.may_manage_licences(user)
     form = LicenceForm(request.POST if request.method == "POST" else None, user=user) if may_manage else None
     context = {"licences": selectors.visible_licences(user=user), "form": form}
     if request.method == "POST":

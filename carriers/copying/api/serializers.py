@@ -12,10 +12,12 @@ from common.api.serializers import (
 )
 from personnel.models import Unit
 
+from .. import selectors
 from ..models import CopyLicence, CopyRequest, Derivation
 from ..rules import CONDITION_MAX, MAX_COPIES, MAX_SOURCES
 
 PASSWORD_HELP = _("Your password again: you sign what is registered with it.")
+HIDDEN_HELP = _("How many carriers the caller may not open: counted, never named.")
 
 
 # --- licences ------------------------------------------------------------------------------------
@@ -80,18 +82,20 @@ class CopyRequestSerializer(serializers.ModelSerializer):
     authority_unit = UnitRefSerializer(read_only=True)
     approval = ApprovalStatusSerializer(read_only=True, allow_null=True)
     copies_made = serializers.SerializerMethodField()
+    hidden_copies = serializers.SerializerMethodField(help_text=HIDDEN_HELP)
 
     class Meta:
         model = CopyRequest
         fields = ["id", "source", "level", "level_label", "copies", "purpose", "requester", "unit", "department",
                   "authority_unit", "approval", "status", "status_label", "executed_by", "executed_at", "container",
-                  "copies_made", "created_at"]
+                  "copies_made", "hidden_copies", "created_at"]
         read_only_fields = fields
+
+    def get_hidden_copies(self, request) -> int:
+        return selectors.copies_hidden(user=self.context["request"].user, request=request)
 
     @extend_schema_field(CarrierSerializer(many=True))
     def get_copies_made(self, request):
-        from .. import selectors
-
         user = self.context["request"].user
         copies = selectors.copies_of(user=user, request=request).prefetch_related(
             "scope_departments", "scope_people", "sources")

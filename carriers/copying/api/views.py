@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from approvals import kit
 from carriers import selectors as carrier_selectors
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api.permissions import GatePermission
@@ -207,5 +208,5 @@ class LineageView(GenericAPIView):
         return carrier_selectors.visible_carriers(user=self.request.user)
 
     def get(self, request, carrier_id=None):
-        carrier = carrier_selectors.carrier_get(user=request.user, pk=selectors._pk(carrier_id))
+        carrier = carrier_selectors.carrier_get(user=request.user, pk=kit.parse_pk(carrier_id))
         return Response(LineageSerializer(selectors.lineage(user=request.user, carrier=carrier)).data)
