@@ -16,4 +16,6 @@ class CarryingConfig(AppConfig):
         labels.register()
         demo.register_seeder("carrying", order=90, seed="carriers.carrying.demo.seed")
         # the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) and the late-return check
-        from . import checks, services  # noqa: F401
+        from . import checks, policy, services  # noqa: F401
+
+        policy.register()

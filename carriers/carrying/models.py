@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from approvals.kit import StageRequest
 from common.levels import Level
 from personnel.models import Unit
 
@@ -19,7 +20,7 @@ class Scope(models.TextChoices):
     ABROAD = "abroad", _("Abroad (out of the country)")
 
 
-class CarryOutRequest(models.Model):
+class CarryOutRequest(StageRequest):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for approval")
         APPROVED = "approved", _("Approved, not yet checked out")
@@ -31,7 +32,6 @@ class CarryOutRequest(models.Model):
         CHECKING_IN = "checking_in", _("Check-in waiting for the holder")
         RETURNED = "returned", _("Checked back in")
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     department = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("department")
     )
@@ -69,7 +69,6 @@ class CarryOutRequest(models.Model):
         verbose_name=_("check-in handover"),
     )
     checked_in_at = models.DateTimeField(_("checked back in at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -5,9 +5,8 @@ from datetime import date, datetime
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, Count, F, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.http import Http404
 
-from audit.models import AuditEvent
+from approvals import kit
 from carriers import selectors as carrier_selectors
 from carriers.models import Carrier, HandoverItem
 from common import access
@@ -17,19 +16,10 @@ from .models import CarryOutRequest
 from .rules import ACTIVE_STATUSES, OUT_STATUSES
 
 
-def _pk(pk) -> int:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
-
-
 def visible_requests(*, user):
     """Visible carry-out requests, each with the carriers this user may see (one prefetch) and
-    the number of carriers listed."""
+    the number of carriers listed (the others are counted, never named: carrier_count minus the
+    visible ones)."""
     return (
         access.restrict(CarryOutRequest.objects.all(), user)
         .select_related(
@@ -57,21 +47,13 @@ def request_list(*, user, status: str = "", scope: str = "", mine: bool = False)
 
 def request_get(*, user, pk) -> CarryOutRequest:
     """One visible carry-out request, or 404 exactly as if it did not exist."""
-    carry = visible_requests(user=user).filter(pk=_pk(pk)).first()
-    if carry is None:
-        raise Http404
-    return carry
+    return kit.get_or_404(visible_requests(user=user), pk)
 
 
 def request_history(*, carry: CarryOutRequest):
     """The request's events and its handovers', from the audit trail (caller checked visibility)."""
     handovers = [str(pk) for pk in (carry.checkout_handover_id, carry.checkin_handover_id) if pk]
-    return list(
-        AuditEvent.objects.filter(
-            Q(target_type="carrying.carryoutrequest", target_id=str(carry.pk))
-            | Q(target_type="carriers.handover", target_id__in=handovers)
-        ).select_related("signature").order_by("seq")
-    )
+    return list(kit.history(carry, also=Q(target_type="carriers.handover", target_id__in=handovers)))
 
 
 def carriers_to_carry(*, user):

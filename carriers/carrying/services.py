@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts import services as alerts
+from approvals import kit
 from approvals import services as approvals
 from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
@@ -107,34 +108,11 @@ def terms_of(request: CarryOutRequest, carriers=None) -> dict:
     }
 
 
-def _signed_terms(request: ApprovalRequest) -> dict | None:
-    carry = CarryOutRequest.objects.filter(approval_id=request.pk).first()
-    return terms_of(carry) if carry is not None else None
-
-
-_STATUS_BY_APPROVAL = {
-    ApprovalRequest.Status.APPROVED: CarryOutRequest.Status.APPROVED,
-    ApprovalRequest.Status.REJECTED: CarryOutRequest.Status.REJECTED,
-    ApprovalRequest.Status.WITHDRAWN: CarryOutRequest.Status.WITHDRAWN,
-    ApprovalRequest.Status.EXPIRED: CarryOutRequest.Status.EXPIRED,
-}
-
-
-def _carry_out_outcome(request: ApprovalRequest, *, actor) -> None:
-    """The approval's final outcome, mirrored on the carry-out request (inside its transaction)."""
-    status = _STATUS_BY_APPROVAL.get(request.status)
-    carry = CarryOutRequest.objects.select_for_update().filter(approval_id=request.pk).first()
-    if status is None or carry is None or carry.status != CarryOutRequest.Status.SUBMITTED:
-        return
-    carry.status = status
-    carry.save(update_fields=["status"])
-    audit.record(actor=actor, action="carry_out.decided", target=carry,
-                 details={"approval": request.pk, "status": status})
-
-
+# the approval's final outcome, mirrored on the carry-out request (inside its transaction), and the
+# terms its approvers sign
 for _kind in (RequestKind.CARRYING_OUT, RequestKind.CARRYING_ABROAD):
-    approvals.OUTCOME_HANDLERS[_kind] = _carry_out_outcome
-    approvals.SIGNED_TERMS[_kind] = _signed_terms
+    approvals.OUTCOME_HANDLERS[_kind] = kit.hand_off(CarryOutRequest, action="carry_out.decided")
+    approvals.SIGNED_TERMS[_kind] = kit.signed_terms(CarryOutRequest, terms_of)
 
 
 # --- check-out ----------------------------------------------------------------------------------
@@ -142,13 +120,7 @@ for _kind in (RequestKind.CARRYING_OUT, RequestKind.CARRYING_ABROAD):
 
 def _locked_request(actor, request_id) -> CarryOutRequest:
     """The request, visible to the actor (else 404), locked for this transaction."""
-    try:
-        request_id = int(request_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not access.restrict(CarryOutRequest.objects.filter(pk=request_id), actor).exists():
-        raise Http404
-    return CarryOutRequest.objects.select_for_update().get(pk=request_id)
+    return kit.locked_or_404(CarryOutRequest, actor, request_id)
 
 
 def _handover_cancelled(handover_id) -> bool:

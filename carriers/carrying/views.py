@@ -5,9 +5,8 @@ from django.views.decorators.http import require_http_methods
 from common.errors import DomainError
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import AcceptForm, CarryOutForm, CheckInAcceptForm, CountSignForm
-from .models import CarryOutRequest
 
 
 @login_required
@@ -46,32 +45,16 @@ STEPS = {
 }
 
 
-def _next_step(user, carry: CarryOutRequest) -> str | None:
-    status = carry.status
-    cancelled_out = carry.checkout_handover_id and carry.checkout_handover.status == "cancelled"
-    cancelled_in = carry.checkin_handover_id and carry.checkin_handover.status == "cancelled"
-    if status == CarryOutRequest.Status.APPROVED or (status == CarryOutRequest.Status.CHECKING_OUT and cancelled_out):
-        holders = {c.holder_id for c in carry.visible_carriers}
-        return "check_out" if holders == {user.pk} else None
-    if status == CarryOutRequest.Status.CHECKING_OUT and user.pk == carry.carrier_person_id:
-        return "accept"
-    if (status == CarryOutRequest.Status.CARRIED_OUT or (status == CarryOutRequest.Status.CHECKING_IN and cancelled_in)) \
-            and user.pk == carry.carrier_person_id:
-        return "check_in"
-    if status == CarryOutRequest.Status.CHECKING_IN and carry.checkin_handover.taker_id == user.pk:
-        return "check_in_accept"
-    return None
-
-
 def _form(step, data=None, user=None):
     form_class = STEPS[step][0]
     return form_class(data, user=user) if form_class is CheckInAcceptForm else form_class(data)
 
 
 def _context(request, carry, step=None, form=None):
-    step = step or _next_step(request.user, carry)
+    step = step or policy.next_step(request.user, carry)
     return {
         "carry": carry,
+        "hidden_carriers": carry.carrier_count - len(carry.visible_carriers),
         "step": step,
         "form": form or (_form(step, user=request.user) if step else None),
         "history": selectors.request_history(carry=carry),

@@ -54,6 +54,8 @@ class CarryOutRequestSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     level = LevelField(read_only=True)
     carrier_count = serializers.IntegerField(read_only=True)
+    hidden_carriers = serializers.SerializerMethodField(
+        help_text=_("How many carriers the caller may not open: counted, never named."))
     carriers = serializers.SerializerMethodField()
     approval = serializers.SerializerMethodField()
     check_out = serializers.SerializerMethodField()
@@ -62,7 +64,8 @@ class CarryOutRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = CarryOutRequest
         fields = [
-            "id", "number", "unit", "requester", "carrier_person", "carrier_count", "carriers", "purpose",
+            "id", "number", "unit", "requester", "carrier_person", "carrier_count", "carriers", "hidden_carriers",
+            "purpose",
             "destination", "scope", "scope_label", "protective_measures", "expected_return", "level", "status",
             "status_label", "approval", "checked_out_by", "checked_out_at", "check_out", "checked_in_at",
             "check_in", "created_at",
@@ -75,6 +78,9 @@ class CarryOutRequestSerializer(serializers.ModelSerializer):
         return [{"id": c.pk, "registry_number": c.registry_number, "title": c.title,
                  "level": LevelField().to_representation(c.level), "marking": c.marking, "status": c.status}
                 for c in carry.visible_carriers]
+
+    def get_hidden_carriers(self, carry) -> int:
+        return carry.carrier_count - len(carry.visible_carriers)
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_approval(self, carry):
