@@ -16,4 +16,6 @@ class DeclassificationConfig(AppConfig):
         labels.register()
         demo.register_seeder("declassification", order=100, seed="carriers.declassification.demo.seed")
         # the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) and the review-due check
-        from . import checks, services  # noqa: F401
+        from . import checks, policy, services  # noqa: F401
+
+        policy.register()

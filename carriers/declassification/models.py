@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from approvals.kit import StageRequest
 from common.levels import Level
 from personnel.models import Unit
 
@@ -57,7 +58,7 @@ class ConditionMet(models.Model):
         return self.closed_at is None
 
 
-class DeclassificationReview(models.Model):
+class DeclassificationReview(StageRequest):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Waiting for approval")
         APPLIED = "applied", _("Approved and applied")
@@ -74,8 +75,7 @@ class DeclassificationReview(models.Model):
     reason = models.TextField(_("reason"), max_length=2000)
     condition_met = models.ForeignKey(ConditionMet, on_delete=models.PROTECT, related_name="reviews", null=True,
                                       blank=True, verbose_name=_("condition met"))
-    # what the carrier was when the review was proposed, and what it is to become
-    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
+    # what the carrier was when the review was proposed (its level: StageRequest.level), and what it is to become
     secrecy_years = models.PositiveSmallIntegerField(_("secrecy period (years)"), null=True, blank=True)
     secrecy_months = models.PositiveSmallIntegerField(_("secrecy period (months)"), null=True, blank=True)
     expires_on = models.DateField(_("secrecy period ends"), null=True, blank=True)
@@ -90,7 +90,6 @@ class DeclassificationReview(models.Model):
                                     related_name="declassification_review", null=True, blank=True,
                                     verbose_name=_("approval"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
 
     class Meta:

@@ -5,25 +5,14 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.db.models import BigIntegerField, DateField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce
-from django.http import Http404
 
-from audit.models import AuditEvent
+from approvals import kit
 from carriers import selectors as carrier_selectors
 from carriers.models import Carrier
 from common import access
 
 from .models import ConditionMet, DeclassificationReview
 from .rules import FINAL_STATUSES
-
-
-def _pk(pk) -> int:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
 
 
 def window_days() -> int:
@@ -77,17 +66,11 @@ def review_list(*, user, status: str = "", outcome: str = "", carrier=None):
 
 
 def review_get(*, user, pk) -> DeclassificationReview:
-    review = visible_reviews(user=user).filter(pk=_pk(pk)).first()
-    if review is None:
-        raise Http404
-    return review
+    return kit.get_or_404(visible_reviews(user=user), pk)
 
 
 def review_history(*, review: DeclassificationReview):
-    return list(
-        AuditEvent.objects.filter(target_type="declassification.declassificationreview", target_id=str(review.pk))
-        .select_related("signature").order_by("seq")
-    )
+    return list(kit.history(review))
 
 
 def reviewable_carriers(*, user):

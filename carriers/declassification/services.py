@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts import services as alerts
+from approvals import kit
 from approvals import services as approvals
 from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
@@ -42,10 +42,7 @@ def _person(actor):
 
 def _locked_carrier(actor, carrier) -> Carrier:
     """The carrier, visible to the actor (else 404), locked for this transaction."""
-    pk = getattr(carrier, "pk", carrier)
-    if not access.restrict(Carrier.objects.filter(pk=pk), actor).exists():
-        raise Http404
-    return Carrier.objects.select_for_update().get(pk=pk)
+    return kit.locked_or_404(Carrier, actor, getattr(carrier, "pk", carrier))
 
 
 def reviewing_unit_id(carrier: Carrier) -> int:
@@ -135,37 +132,8 @@ def terms_of(review: DeclassificationReview) -> dict:
     }
 
 
-def _signed_terms(request: ApprovalRequest) -> dict | None:
-    review = DeclassificationReview.objects.select_related("carrier").filter(approval_id=request.pk).first()
-    return terms_of(review) if review is not None else None
-
-
-_STATUS_BY_APPROVAL = {
-    ApprovalRequest.Status.REJECTED: DeclassificationReview.Status.REJECTED,
-    ApprovalRequest.Status.WITHDRAWN: DeclassificationReview.Status.WITHDRAWN,
-    ApprovalRequest.Status.EXPIRED: DeclassificationReview.Status.EXPIRED,
-}
-
-
-def _review_outcome(request: ApprovalRequest, *, actor) -> None:
-    """The approval's final outcome: approved -> applied to the carrier now; otherwise mirrored."""
-    review = (DeclassificationReview.objects.select_for_update().select_related("carrier")
-              .filter(approval_id=request.pk).first())
-    if review is None or review.status != DeclassificationReview.Status.SUBMITTED:
-        return
-    if request.status == ApprovalRequest.Status.APPROVED:
-        _apply(review, actor=actor, approval=request)
-        return
-    status = _STATUS_BY_APPROVAL.get(request.status)
-    if status is None:
-        return
-    review.status = status
-    review.save(update_fields=["status"])
-    audit.record(actor=actor, action="declassification.decided", target=review,
-                 details={"approval": request.pk, "status": status})
-
-
-def _apply(review: DeclassificationReview, *, actor, approval: ApprovalRequest) -> None:
+def _apply(review: DeclassificationReview, approval: ApprovalRequest, *, actor) -> None:
+    """An approved review is applied to the carrier at once (in the decision's transaction)."""
     carrier = review.carrier
     why = {"declassification_review": review.pk, "outcome": review.outcome, "approval": approval.pk}
     reason = f"{review.number}: {review.reason}"[:500]
@@ -205,8 +173,11 @@ def _resolve_period_alerts(carrier: Carrier, review: DeclassificationReview) -> 
         alerts.resolve_for_target(kind="secrecy_expiring", target=carrier, reason=reason)
 
 
-approvals.OUTCOME_HANDLERS[RequestKind.DECLASSIFICATION] = _review_outcome
-approvals.SIGNED_TERMS[RequestKind.DECLASSIFICATION] = _signed_terms
+# the approval's final outcome: approved -> applied to the carrier now; otherwise mirrored
+approvals.OUTCOME_HANDLERS[RequestKind.DECLASSIFICATION] = kit.hand_off(
+    DeclassificationReview, action="declassification.decided", on_approved=_apply,
+)
+approvals.SIGNED_TERMS[RequestKind.DECLASSIFICATION] = kit.signed_terms(DeclassificationReview, terms_of)
 
 
 def record_condition_met(*, actor, carrier, note: str, met_on=None) -> ConditionMet:
