@@ -17,4 +17,6 @@ class DestructionConfig(AppConfig):
         demo.register_seeder("destruction", order=70, seed="carriers.destruction.demo.seed")
         # registers the approval hooks (OUTCOME_HANDLERS, SIGNED_TERMS) for destruction requests,
         # and the scheduled check for approved destructions not carried out
-        from . import checks, services  # noqa: F401
+        from . import checks, policy, services  # noqa: F401
+
+        policy.register()

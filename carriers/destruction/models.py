@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from approvals.kit import StageRequest
 from carriers.models import Carrier
 from common.levels import Level
 from personnel.models import Unit
@@ -54,7 +55,7 @@ class DestructionFacility(models.Model):
         return self.name
 
 
-class DestructionRequest(models.Model):
+class DestructionRequest(StageRequest):
     """A registered request to destroy carriers: which, why, by what method, in house or at a
     designated facility. It goes through approval (kind "destruction", at the highest level among
     its carriers); once approved its carriers are pending destruction until destroyed."""
@@ -70,7 +71,6 @@ class DestructionRequest(models.Model):
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.APPROVED, Status.HANDED_OVER)
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     department = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
                                    verbose_name=_("department"))
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -80,13 +80,11 @@ class DestructionRequest(models.Model):
     route = models.CharField(_("where"), max_length=16, choices=Route.choices)
     facility = models.ForeignKey(DestructionFacility, on_delete=models.PROTECT, related_name="requests", null=True,
                                  blank=True, verbose_name=_("designated destruction facility"))
-    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
     carrier_count = models.PositiveIntegerField(_("number of carriers"))
     approval = models.OneToOneField("approvals.ApprovalRequest", on_delete=models.PROTECT,
                                     related_name="destruction_request", null=True, blank=True,
                                     verbose_name=_("approval"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # in house: the two who signed on the spot
     destroyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
                                   blank=True, verbose_name=_("destroyer"))

@@ -1,29 +1,23 @@
 """Every read of the destruction stage starts from the access gate's queryset."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import CharField, DateField, F, Prefetch, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from audit.models import AuditEvent
+from approvals import kit
+from approvals.models import Decision
 from carriers import selectors as carrier_selectors
 from carriers.models import Carrier
 from common import access
 from common.levels import NO_CLEARANCE
 from personnel.models import Person
 
-from .models import DestructionFacility, DestructionItem, DestructionRequest, Route
+from .models import DestructionFacility, DestructionItem, DestructionRequest
 from .rules import DESTRUCTIBLE_FROM
-
-
-def _pk(pk) -> int:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
 
 
 def visible_facilities(*, user):
@@ -31,10 +25,7 @@ def visible_facilities(*, user):
 
 
 def facility_get(*, user, pk) -> DestructionFacility:
-    facility = visible_facilities(user=user).filter(pk=_pk(pk)).first()
-    if facility is None:
-        raise Http404
-    return facility
+    return kit.get_or_404(visible_facilities(user=user), pk)
 
 
 def facilities_for_request(*, user):
@@ -42,9 +33,18 @@ def facilities_for_request(*, user):
     return visible_facilities(user=user).filter(is_active=True, valid_until__gte=timezone.localdate())
 
 
+def _visible_items(user):
+    """A request's lines whose carrier this user may open (the request is visible already)."""
+    return (DestructionItem.objects.filter(carrier_id__in=access.visible_carrier_ids(user))
+            .select_related("carrier").order_by("carrier__registry_number", "pk"))
+
+
 def visible_requests(*, user):
+    """Visible destruction requests, each with the lines whose carrier this user may open (one
+    prefetch: `visible_items`); the others are counted (carrier_count), never named."""
     return (
         access.restrict(DestructionRequest.objects.all(), user)
+        .prefetch_related(Prefetch("items", queryset=_visible_items(user), to_attr="visible_items"))
         .select_related(
             "requester__person", "unit", "department", "facility", "approval", "destroyer__person",
             "supervisor__person", "destroyer_signature", "supervisor_signature", "handover__taker__person",
@@ -56,25 +56,18 @@ def visible_requests(*, user):
 
 def request_get(*, user, pk) -> DestructionRequest:
     """One visible destruction request, or 404 exactly as if it did not exist."""
-    request = (
-        visible_requests(user=user)
-        .prefetch_related(Prefetch("items", queryset=DestructionItem.objects.select_related("carrier")))
-        .filter(pk=_pk(pk))
-        .first()
-    )
-    if request is None:
-        raise Http404
-    return request
+    return kit.get_or_404(visible_requests(user=user), pk)
 
 
-def request_carriers(*, user, request: DestructionRequest) -> list[tuple[Carrier, bool]]:
-    """The request's carriers, each with whether this user may see its title (need-to-know): an
-    approver sees registry number, kind, medium and marking, the title only if the gate allows."""
-    carriers = [item.carrier for item in request.items.all()]
-    visible = set(
-        carrier_selectors.visible_carriers(user=user).filter(pk__in=[c.pk for c in carriers]).values_list("pk", flat=True)
-    )
-    return [(c, c.pk in visible) for c in sorted(carriers, key=lambda c: c.registry_number)]
+def request_carriers(*, user, request: DestructionRequest) -> tuple[list[Carrier], int]:
+    """The request's carriers this user may open, by registry number, and how many others it
+    lists (counted, never named: an approver outside the need-to-know of a carrier sees that it is
+    there, not which it is)."""
+    items = getattr(request, "visible_items", None)
+    if items is None:
+        items = _visible_items(user).filter(request=request)
+    carriers = [item.carrier for item in items]
+    return carriers, request.carrier_count - len(carriers)
 
 
 def carriers_by_number(*, user, numbers: list[str]):
@@ -94,8 +87,6 @@ def destructible_carriers(*, user):
 def signers(*, user, level: int):
     """People of the user's unit who could sign a destruction on the spot: active, cleared for the
     level (the rules check again at signing)."""
-    from django.conf import settings
-
     posts = [post for post, clearance in settings.REGISTRY["CLEARANCE_BY_POST"].items() if clearance >= level]
     person = access.person_of(user)
     if person is None or person.clearance == NO_CLEARANCE:
@@ -118,65 +109,21 @@ def couriers(*, user, level: int):
 def request_history(*, request: DestructionRequest):
     """The request's events and its carriers' destruction events (caller has checked visibility)."""
     carrier_ids = [str(pk) for pk in request.items.values_list("carrier_id", flat=True)]
-    return (
-        AuditEvent.objects.filter(
-            Q(target_type="destruction.destructionrequest", target_id=str(request.pk))
-            | Q(target_type="carriers.carrier", target_id__in=carrier_ids, action="carrier.status_changed",
-                details__destruction_request=request.pk)
-        )
-        .select_related("signature")
-        .order_by("seq")
-    )
-
-
-def may_execute(*, user, request: DestructionRequest) -> bool:
-    person = access.person_of(user)
-    return (
-        person is not None
-        and request.route == Route.IN_HOUSE
-        and request.status == DestructionRequest.Status.APPROVED
-        and person.unit_id == request.unit_id
-        and person.clearance >= request.level
-    )
-
-
-def may_hand_over(*, user, request: DestructionRequest) -> bool:
-    return (
-        request.route == Route.FACILITY
-        and request.status == DestructionRequest.Status.APPROVED
-        and not request.items.exclude(carrier__holder_id=user.pk).exists()
-    )
-
-
-def may_receive(*, user, request: DestructionRequest) -> bool:
-    handover = request.handover
-    return (
-        request.status == DestructionRequest.Status.HANDED_OVER and handover is not None
-        and handover.status == "pending" and handover.taker_id == user.pk
-    )
-
-
-def may_record_certificate(*, user, request: DestructionRequest) -> bool:
-    handover = request.handover
-    if request.status != DestructionRequest.Status.HANDED_OVER or handover is None or handover.status != "completed":
-        return False
-    person = access.person_of(user)
-    office = access.has_role(user, "secrecy_office") and person is not None and person.unit_id == request.unit_id
-    return handover.taker_id == user.pk or office
+    return kit.history(request, also=Q(target_type="carriers.carrier", target_id__in=carrier_ids,
+                                       action="carrier.status_changed", details__destruction_request=request.pk))
 
 
 def destroyed_items(*, user, date_from=None, date_to=None):
     """Carriers destroyed through a destruction request, for the destruction register: one query,
-    everything the register shows joined or prefetched."""
-    from approvals.models import Decision
-
+    everything the register shows joined or prefetched. Each line through the gate: a carrier the
+    reader may not open is not in their register."""
     requests = visible_requests(user=user).filter(status=DestructionRequest.Status.DESTROYED)
     if date_from is not None:
         requests = requests.filter(destroyed_at__gte=date_from)
     if date_to is not None:
         requests = requests.filter(destroyed_at__lt=date_to)
     return (
-        DestructionItem.objects.filter(request__in=requests.values("pk"))
+        access.restrict(DestructionItem.objects.filter(request__in=requests.values("pk")), user)
         .select_related(
             "carrier", "request__destroyer_signature", "request__supervisor_signature", "request__facility",
             "request__certificate__signature", "request__approval",
@@ -190,8 +137,6 @@ def destroyed_items(*, user, date_from=None, date_to=None):
 
 
 def destruction_max_days() -> int:
-    from django.conf import settings
-
     return int(settings.REGISTRY.get("DESTRUCTION_MAX_DAYS", 30))
 
 
@@ -199,11 +144,6 @@ def due_destructions(*, today, now):
     """Approved destruction requests whose carriers are still not destroyed (in house not signed,
     or the batch not certified by the facility) more than DESTRUCTION_MAX_DAYS after the approval:
     one set-based query for the scheduled check."""
-    from datetime import timedelta
-
-    from django.db.models import CharField, DateField, F, Value
-    from django.db.models.functions import Cast, Concat
-
     days = timedelta(days=destruction_max_days())
     return DestructionRequest.objects.filter(
         status__in=[DestructionRequest.Status.APPROVED, DestructionRequest.Status.HANDED_OVER],

@@ -12,10 +12,10 @@ the carriers become destroyed. Destroyed is final (the state machine and its dat
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from approvals import kit
 from approvals import services as approvals
 from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
@@ -27,7 +27,7 @@ from common.errors import Conflict, Refused, ValidationFailed, enforce
 from personnel import roles
 from personnel.models import Person
 
-from . import rules
+from . import policy, rules
 from .models import (
     DestructionCertificate,
     DestructionFacility,
@@ -40,10 +40,9 @@ from .models import (
 
 
 def check_may_manage_facilities(actor) -> Person:
-    person = access.person_of(actor)
-    if person is None or not access.has_role(actor, roles.SECRECY_OFFICE):
+    if not policy.may_manage_facilities(actor):
         raise Refused(_("Only the secrecy office registers designated destruction facilities."))
-    return person
+    return access.person_of(actor)
 
 
 def create_facility(*, actor, name: str, licence_number: str, address: str, valid_until) -> DestructionFacility:
@@ -143,48 +142,30 @@ def terms_of(request: DestructionRequest) -> dict:
     }
 
 
-def _signed_terms(approval: ApprovalRequest) -> dict | None:
-    request = DestructionRequest.objects.filter(approval_id=approval.pk).first()
-    return terms_of(request) if request is not None else None
-
-
-_STATUS_BY_APPROVAL = {
-    ApprovalRequest.Status.APPROVED: DestructionRequest.Status.APPROVED,
-    ApprovalRequest.Status.REJECTED: DestructionRequest.Status.REJECTED,
-    ApprovalRequest.Status.WITHDRAWN: DestructionRequest.Status.WITHDRAWN,
-    ApprovalRequest.Status.EXPIRED: DestructionRequest.Status.EXPIRED,
-}
-
-
-def _destruction_outcome(approval: ApprovalRequest, *, actor) -> None:
-    """The approval's final outcome (inside its transaction). Approved: every carrier becomes
-    pending destruction; one that meanwhile went out on loan, in transit, to a meeting... refuses
-    the approval with 409 naming it (the decision is not recorded). Otherwise the carriers are
-    free for another request."""
-    status = _STATUS_BY_APPROVAL.get(approval.status)
-    request = DestructionRequest.objects.select_for_update().filter(approval_id=approval.pk).first()
-    if status is None or request is None:
-        return
+def _before_outcome(request: DestructionRequest, approval: ApprovalRequest, *, actor) -> None:
+    """Approved: every carrier becomes pending destruction; one that meanwhile went out on loan, in
+    transit, to a meeting... refuses the approval with 409 naming it (the decision is not
+    recorded). Otherwise the carriers are free for another request."""
     carriers = list(Carrier.objects.select_for_update().filter(destruction_items__request=request).order_by("pk"))
-    if status == DestructionRequest.Status.APPROVED:
-        enforce([rules.carriers_destructible(statuses={c.registry_number: c.status for c in carriers})])
-        for carrier in carriers:
-            if carrier.status != Carrier.Status.PENDING_DESTRUCTION:
-                carrier_services.transition(
-                    carrier=carrier, to_status=Carrier.Status.PENDING_DESTRUCTION, actor=actor,
-                    reason=f"destruction request {request.pk} approved",
-                    details={"destruction_request": request.pk, "approval": approval.pk},
-                )
-    else:
+    if approval.status != ApprovalRequest.Status.APPROVED:
         DestructionItem.objects.filter(request=request).update(is_open=False)
-    request.status = status
-    request.save(update_fields=["status"])
-    audit.record(actor=actor, action="destruction.request_decided", target=request,
-                 details={"approval": approval.pk, "status": status})
+        return
+    enforce([rules.carriers_destructible(statuses={c.registry_number: c.status for c in carriers})])
+    for carrier in carriers:
+        if carrier.status != Carrier.Status.PENDING_DESTRUCTION:
+            carrier_services.transition(
+                carrier=carrier, to_status=Carrier.Status.PENDING_DESTRUCTION, actor=actor,
+                reason=f"destruction request {request.pk} approved",
+                details={"destruction_request": request.pk, "approval": approval.pk},
+            )
 
 
-approvals.OUTCOME_HANDLERS[RequestKind.DESTRUCTION] = _destruction_outcome
-approvals.SIGNED_TERMS[RequestKind.DESTRUCTION] = _signed_terms
+# the approval's final outcome, mirrored on the request (inside its transaction), and the terms
+# its approvers sign
+approvals.OUTCOME_HANDLERS[RequestKind.DESTRUCTION] = kit.hand_off(
+    DestructionRequest, action="destruction.request_decided", before=_before_outcome,
+)
+approvals.SIGNED_TERMS[RequestKind.DESTRUCTION] = kit.signed_terms(DestructionRequest, terms_of)
 
 
 # --- shared by the ways of destroying -----------------------------------------------------------
@@ -192,15 +173,7 @@ approvals.SIGNED_TERMS[RequestKind.DESTRUCTION] = _signed_terms
 
 def _locked_request(*, actor, request_id) -> DestructionRequest:
     """The request, locked, if this user may see it; 404 exactly as if it did not exist."""
-    try:
-        request_id = int(request_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < request_id < 2**63 or not access.restrict(
-        DestructionRequest.objects.filter(pk=request_id), actor
-    ).exists():
-        raise Http404
-    return DestructionRequest.objects.select_for_update().get(pk=request_id)
+    return kit.locked_or_404(DestructionRequest, actor, request_id)
 
 
 def _approved(request: DestructionRequest, *, route: str) -> ApprovalRequest | None:
@@ -264,8 +237,7 @@ def execute_in_house(
         approval = _approved(request, route=Route.IN_HOUSE)
         enforce([
             rules.may_execute(actor_id=actor.pk, destroyer_id=destroyer.pk, supervisor_id=supervisor.pk,
-                              is_office=access.has_role(actor, roles.SECRECY_OFFICE)
-                              and access.person_of(actor).unit_id == request.unit_id),
+                              is_office=policy.is_office_of(actor, request)),
             rules.two_people(destroyer_id=destroyer.pk, supervisor_id=supervisor.pk),
             _signer_violation(destroyer, role="destroyer", level=request.level, unit_id=request.unit_id),
             _signer_violation(supervisor, role="supervisor", level=request.level, unit_id=request.unit_id),
@@ -359,9 +331,7 @@ def record_certificate(
         if request.status != DestructionRequest.Status.HANDED_OVER:
             raise Conflict(_("This batch has not been handed over for the facility yet."), code="not_handed_over")
         handover = Handover.objects.get(pk=request.handover_id)
-        person = access.person_of(actor)
-        office = access.has_role(actor, roles.SECRECY_OFFICE) and person.unit_id == request.unit_id
-        if actor.pk != handover.taker_id and not office:
+        if actor.pk != handover.taker_id and not policy.is_office_of(actor, request):
             raise Refused(_("Only the courier who delivered the batch or the secrecy office records the certificate."),
                           code="not_courier")
         locked = _locked_carriers(request)

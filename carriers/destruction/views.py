@@ -4,12 +4,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from common import access
 from common.errors import DomainError, Refused
 from common.views import render_domain_error
-from personnel import roles
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import (
     CertificateForm,
     DestructionRequestForm,
@@ -25,7 +23,7 @@ def request_list(request):
     user = request.user
     return render(request, "destruction/list.html", {
         "requests": selectors.visible_requests(user=user)[:200],
-        "may_manage_facilities": access.has_role(user, roles.SECRECY_OFFICE),
+        "may_manage_facilities": policy.may_manage_facilities(user),
     })
 
 
@@ -47,20 +45,22 @@ def request_new(request):
 
 def _detail_context(request, destruction, **forms):
     user = request.user
+    carriers, hidden = selectors.request_carriers(user=user, request=destruction)
     context = {
         "destruction": destruction,
-        "carriers": selectors.request_carriers(user=user, request=destruction),
+        "carriers": carriers,
+        "hidden_carriers": hidden,
         "history": selectors.request_history(request=destruction),
-        "may_execute": selectors.may_execute(user=user, request=destruction),
+        "may_execute": policy.may_execute(user, destruction),
         "handover_form": None, "receive_form": None, "certificate_form": None,
     }
-    if selectors.may_hand_over(user=user, request=destruction):
+    if policy.may_hand_over(user, destruction):
         context["handover_form"] = forms.get("handover_form") or HandoverForm(user=user, level=destruction.level)
-    if selectors.may_receive(user=user, request=destruction):
+    if policy.may_receive(user, destruction):
         context["receive_form"] = forms.get("receive_form") or ReceiveForm()
-    if selectors.may_record_certificate(user=user, request=destruction):
+    if policy.may_record_certificate(user, destruction):
         context["certificate_form"] = forms.get("certificate_form") or CertificateForm(
-            initial={"carriers": "\n".join(c.registry_number for c, _seen in context["carriers"]),
+            initial={"carriers": "\n".join(c.registry_number for c in carriers),
                      "issued_on": timezone.localdate()})
     context.update({k: v for k, v in forms.items() if v is not None})
     return context
@@ -78,9 +78,9 @@ def execute(request, pk):
     """The on-the-spot screen: both signers on one page, each with their own password."""
     destruction = selectors.request_get(user=request.user, pk=pk)
     form = ExecuteForm(request.POST if request.method == "POST" else None, user=request.user, level=destruction.level)
-    context = {"destruction": destruction, "form": form,
-               "carriers": selectors.request_carriers(user=request.user, request=destruction),
-               "may_execute": selectors.may_execute(user=request.user, request=destruction)}
+    carriers, hidden = selectors.request_carriers(user=request.user, request=destruction)
+    context = {"destruction": destruction, "form": form, "carriers": carriers, "hidden_carriers": hidden,
+               "may_execute": policy.may_execute(request.user, destruction)}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "destruction/execute.html", context, status=400)
@@ -134,7 +134,7 @@ def certificate(request, pk):
 @require_http_methods(["GET", "POST"])
 def facilities(request):
     user = request.user
-    may_manage = access.has_role(user, roles.SECRECY_OFFICE)
+    may_manage = policy.may_manage_facilities(user)
     form = FacilityForm(request.POST if request.method == "POST" else None) if may_manage else None
     context = {"facilities": selectors.visible_facilities(user=user), "form": form, "today": timezone.localdate()}
     if request.method == "POST":

@@ -14,9 +14,11 @@ from common.api.serializers import (
     VisiblePrimaryKeyField,
 )
 
+from .. import selectors
 from ..models import DestructionCertificate, DestructionFacility, DestructionRequest, Method, Route
 
 PASSWORD_HELP = _("Your password again: you sign with it.")
+HIDDEN_HELP = _("How many carriers the caller may not open: counted, never named.")
 OTP_HELP = _("The one-time code, if this signer has enrolled an authenticator.")
 MAX_CARRIERS = 1000
 
@@ -116,6 +118,7 @@ class DestructionRequestSerializer(serializers.ModelSerializer):
     supervisor_signature = SignatureSerializer(read_only=True, allow_null=True)
     approval = serializers.SerializerMethodField()
     carriers = serializers.SerializerMethodField()
+    hidden_carriers = serializers.SerializerMethodField(help_text=HIDDEN_HELP)
     handover = serializers.SerializerMethodField()
     certificate = serializers.SerializerMethodField()
 
@@ -123,7 +126,7 @@ class DestructionRequestSerializer(serializers.ModelSerializer):
         model = DestructionRequest
         fields = [
             "id", "unit", "department", "requester", "reason", "method", "method_label", "route", "route_label",
-            "facility", "level", "level_label", "carrier_count", "carriers", "status", "status_label", "approval",
+            "facility", "level", "level_label", "carrier_count", "carriers", "hidden_carriers", "status", "status_label", "approval",
             "destroyer", "destroyer_signature", "supervisor", "supervisor_signature", "handover", "certificate",
             "destroyed_at", "created_at",
         ]
@@ -137,10 +140,18 @@ class DestructionRequestSerializer(serializers.ModelSerializer):
         return {"id": approval.pk, "status": approval.status, "status_label": approval.get_status_display(),
                 "consumed_at": approval.consumed_at}
 
+    def _carriers(self, request):
+        if not hasattr(request, "_shown_carriers"):
+            request._shown_carriers = selectors.request_carriers(user=self.context["request"].user, request=request)
+        return request._shown_carriers
+
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_carriers(self, request):
-        """Registry numbers (titles are on the carriers, behind need-to-know)."""
-        return sorted(item.carrier.registry_number for item in request.items.all())
+        """The registry numbers of the carriers the caller may open (titles are on the carriers)."""
+        return [carrier.registry_number for carrier in self._carriers(request)[0]]
+
+    def get_hidden_carriers(self, request) -> int:
+        return self._carriers(request)[1]
 
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_handover(self, request):

@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -11,7 +10,7 @@ from common.api.permissions import GatePermission
 from common.idempotency import idempotent
 
 from .. import selectors, services
-from ..models import DestructionItem, DestructionRequest
+from ..models import DestructionRequest
 from .serializers import (
     CertificateCreateSerializer,
     DestructionRequestCreateSerializer,
@@ -59,9 +58,7 @@ class DestructionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     lookup_value_regex = LOOKUP
 
     def get_queryset(self):
-        rows = selectors.visible_requests(user=self.request.user).prefetch_related(
-            Prefetch("items", queryset=DestructionItem.objects.select_related("carrier"))
-        )
+        rows = selectors.visible_requests(user=self.request.user)
         wanted = self.request.query_params.get("status") if self.action == "list" else None
         if wanted:
             if wanted not in DestructionRequest.Status.values:
