@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from approvals.kit import StageRequest
 from carriers.models import Carrier, Container
 from common.levels import Level
 from personnel.models import Bilingual, Unit
@@ -47,7 +48,7 @@ class StorageEntry(models.Model):
         return f"{self.carrier_id} → {self.to_container_id}"
 
 
-class TemporaryRetention(models.Model):
+class TemporaryRetention(StageRequest):
     """R6: no individual keeps a carrier without permission. Keeping one outside a container needs
     an approved request (reason, end date); it is reported when the end date passes, and ends when
     the carrier is put back into a container."""
@@ -67,8 +68,6 @@ class TemporaryRetention(models.Model):
                                 verbose_name=_("carrier"))
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="retentions",
                                verbose_name=_("kept by"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
     reason = models.CharField(_("reason"), max_length=500)
     ends_on = models.DateField(_("kept until"))
     approval = models.OneToOneField("approvals.ApprovalRequest", on_delete=models.PROTECT,
@@ -81,6 +80,7 @@ class TemporaryRetention(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
                                  blank=True, verbose_name=_("ended by"))
+    created_at = None  # requested_at says when it was asked for (StageRequest gives unit and level)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -18,6 +18,7 @@ Hiding or redaction, per model:
 
 from django.db.models import Q, QuerySet
 
+from approvals import kit
 from common import access
 from common.access import CarrierLink
 from common.levels import NO_CLEARANCE
@@ -63,20 +64,17 @@ def visible_storage_entries(queryset: QuerySet, user) -> QuerySet:
     return queryset if _cleared(user) is not None else queryset.none()
 
 
-def visible_retentions(queryset: QuerySet, user) -> QuerySet:
-    """The person keeping it, whoever may see its approval request (its approvers), the unit-wide
-    office roles of its unit, the head of the keeper's department; within clearance; and
-    (names_carriers) only with its carrier."""
-    person = _cleared(user)
-    if person is None:
-        return queryset.none()
-    need = Q(holder_id=user.pk)
-    need |= Q(approval_id__in=access.restrict_label("approvals.approvalrequest", user).values("pk"))
-    if access.is_unit_wide(user):
-        need |= Q(unit_id=person.unit_id)
+def _keeper_in_my_department(user, person) -> Q | None:
+    """The head of the keeper's department sees a retention."""
     if access.has_role(user, roles.DEPARTMENT_HEAD) and person.department_id:
-        need |= Q(holder_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
-    return queryset.filter(need, level__lte=person.clearance)
+        return Q(holder_id__in=Person.objects.filter(department_id=person.department_id).values("user_id"))
+    return None
+
+
+# the person keeping it, whoever may see its approval request (its approvers), the unit-wide office
+# roles of its unit, the head of the keeper's department; within clearance; and (names_carriers)
+# only with its carrier: the stage-request kit's rule
+visible_retentions = kit.visibility(seen_by=("holder",), also=_keeper_in_my_department)
 
 
 def visible_filings(queryset: QuerySet, user) -> QuerySet:

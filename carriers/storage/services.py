@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts import services as alerts
+from approvals import kit
 from approvals import services as approvals
 from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
@@ -181,32 +182,11 @@ def request_retention(*, actor, carrier_id, reason: str, ends_on) -> TemporaryRe
     return retention
 
 
-_RETENTION_BY_APPROVAL = {
-    ApprovalRequest.Status.APPROVED: TemporaryRetention.Status.APPROVED,
-    ApprovalRequest.Status.REJECTED: TemporaryRetention.Status.REJECTED,
-    ApprovalRequest.Status.WITHDRAWN: TemporaryRetention.Status.WITHDRAWN,
-    ApprovalRequest.Status.EXPIRED: TemporaryRetention.Status.EXPIRED,
-}
-
-
-def _retention_outcome(request: ApprovalRequest, *, actor) -> None:
-    status = _RETENTION_BY_APPROVAL.get(request.status)
-    retention = TemporaryRetention.objects.select_for_update().filter(approval_id=request.pk).first()
-    if status is None or retention is None or retention.status != TemporaryRetention.Status.SUBMITTED:
-        return
-    retention.status = status
-    retention.save(update_fields=["status"])
-    audit.record(actor=actor, action="retention.decided", target=retention,
-                 details={"approval": request.pk, "status": status})
-
-
-def _retention_signed_terms(request: ApprovalRequest) -> dict | None:
-    retention = TemporaryRetention.objects.select_related("carrier").filter(approval_id=request.pk).first()
-    return retention_terms(retention) if retention is not None else None
-
-
-approvals.OUTCOME_HANDLERS[RequestKind.TEMPORARY_RETENTION] = _retention_outcome
-approvals.SIGNED_TERMS[RequestKind.TEMPORARY_RETENTION] = _retention_signed_terms
+# the approval's final outcome, mirrored on the retention while it waits (the stage-request kit),
+# and the terms its approvers sign
+approvals.OUTCOME_HANDLERS[RequestKind.TEMPORARY_RETENTION] = kit.hand_off(TemporaryRetention,
+                                                                           action="retention.decided")
+approvals.SIGNED_TERMS[RequestKind.TEMPORARY_RETENTION] = kit.signed_terms(TemporaryRetention, retention_terms)
 
 
 def start_retention(*, actor, retention_id) -> TemporaryRetention:
