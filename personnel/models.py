@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from approvals.kit import StageRequest
 from common.levels import CLEARANCE_LABELS, NO_CLEARANCE, Level
 
 
@@ -215,7 +216,7 @@ class Inspection(models.Model):
         return f"{self.inspector} · {self.inspected_on}"
 
 
-class TravelRequest(models.Model):
+class TravelRequest(StageRequest):
     """Leaving the country (R11), private or official: approved (approvals kind "travel") before
     the departure date; in the disengagement period under the stricter policy (variant
     "disengagement"). A trip taken without approval is recorded as a violation."""
@@ -234,13 +235,11 @@ class TravelRequest(models.Model):
         UNAPPROVED = "unapproved", _("Trip taken without approval (violation)")
 
     traveller = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="travels", verbose_name=_("traveller"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     destination = models.CharField(_("destination"), max_length=200)
     departs_on = models.DateField(_("departure date"))
     returns_on = models.DateField(_("return date"))
     purpose = models.TextField(_("purpose"), max_length=2000)
-    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
     in_disengagement = models.BooleanField(_("in the disengagement period"), default=False)
     approval = models.OneToOneField(
         "approvals.ApprovalRequest", on_delete=models.PROTECT, related_name="travel_request", null=True, blank=True,
@@ -253,7 +252,6 @@ class TravelRequest(models.Model):
     left_on = models.DateField(_("left on"), null=True, blank=True)
     came_back_on = models.DateField(_("came back on"), null=True, blank=True)
     incident_number = models.CharField(_("incident"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-departs_on", "-pk"]
@@ -302,7 +300,7 @@ class PassportMovement(models.Model):
         return f"{self.get_direction_display()} · {self.on}"
 
 
-class Departure(models.Model):
+class Departure(StageRequest):
     """Leaving a secret-related post (R12): approved (approvals kind "departure"), every carrier
     the person holds recalled (清退), then the disengagement period (脱密期) by post."""
 
@@ -315,9 +313,7 @@ class Departure(models.Model):
         COMPLETED = "completed", _("Left the post")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="departures", verbose_name=_("person"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     post = models.CharField(_("secrecy post"), max_length=16, choices=Person.SecrecyPost.choices)
-    level = models.PositiveSmallIntegerField(_("classification level"), choices=Level.choices)
     leaves_on = models.DateField(_("planned leaving date"))
     reason = models.TextField(_("reason"), max_length=2000)
     replacement = models.ForeignKey(
@@ -341,7 +337,6 @@ class Departure(models.Model):
     disengagement_starts_on = models.DateField(_("disengagement period from"), null=True, blank=True)
     disengagement_ends_on = models.DateField(_("disengagement period until"), null=True, blank=True)
     disengagement_closed_at = models.DateTimeField(_("end of the period recorded at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

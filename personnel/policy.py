@@ -15,8 +15,8 @@ otherwise), so `access.person_of(user)` is never None here."""
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from approvals import kit
 from common import access
-from common.levels import NO_CLEARANCE
 
 from . import roles
 from .models import (
@@ -34,8 +34,6 @@ from .models import (
 MANAGE_SECRECY_FILE = "manage_secrecy_file"
 ACT_FOR_PERSON = "act_for_person"
 REQUEST_TRAVEL = "request_travel"
-
-APPROVAL_REQUEST = "approvals.approvalrequest"
 
 # --- visibility --------------------------------------------------------------------------------
 
@@ -79,19 +77,11 @@ def visible_secrecy_file_rows(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(file_readers(user, "person__"))
 
 
-def visible_personnel_requests(queryset: QuerySet, user) -> QuerySet:
-    """Travel requests (R11) and departures (R12): the person they concern, who asked, whoever may
-    see its approval request (its approvers), the unit-wide office roles of its unit; always within
-    clearance (the level of the person's post)."""
-    person = access.person_of(user)
-    if person.clearance == NO_CLEARANCE:
-        return queryset.none()
-    subject = "traveller" if queryset.model is TravelRequest else "person"
-    need = Q(**{f"{subject}__user_id": user.pk}) | Q(requested_by_id=user.pk)
-    need |= Q(approval_id__in=access.restrict_label(APPROVAL_REQUEST, user).values("pk"))
-    if access.is_unit_wide(user):
-        need |= Q(unit_id=person.unit_id)
-    return queryset.filter(need, level__lte=person.clearance)
+# Travel requests (R11) and departures (R12), by the stage-request kit's rule: the person they
+# concern, who asked, whoever may see its approval request (its approvers), the unit-wide office
+# roles of its unit; always within clearance (the level of the person's post)
+visible_travel_requests = kit.visibility(seen_by=("traveller__user", "requested_by"))
+visible_departures = kit.visibility(seen_by=("person__user", "requested_by"))
 
 
 # --- actions ------------------------------------------------------------------------------------
@@ -144,8 +134,8 @@ def register() -> None:
     access.register(get_user_model(), visible_users)
     for model in (Pledge, TrainingRecord, Inspection, PassportMovement):
         access.register(model, visible_secrecy_file_rows)
-    access.register(TravelRequest, visible_personnel_requests)
-    access.register(Departure, visible_personnel_requests)
+    access.register(TravelRequest, visible_travel_requests)
+    access.register(Departure, visible_departures)
     access.register_action(MANAGE_SECRECY_FILE, may_manage_file)
     access.register_action(ACT_FOR_PERSON, may_act_for)
     access.register_action(REQUEST_TRAVEL, may_request_travel)

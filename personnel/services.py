@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import tokens as account_tokens
+from approvals import kit
 from audit import services as audit
 from common.errors import enforce
 
@@ -374,43 +375,20 @@ def travel_terms(travel) -> dict:
     }
 
 
-def _signed_travel_terms(request):
-
-    travel = TravelRequest.objects.select_related("traveller").filter(approval_id=request.pk).first()
-    return travel_terms(travel) if travel is not None else None
-
-
-def _travel_outcome(request, *, actor) -> None:
-    """The final decision, mirrored on the travel request. Approving is refused (and the whole
-    decision rolled back) after the departure date (R11) and, in the disengagement period,
-    without the stricter policy (R12)."""
-    from approvals.models import ApprovalRequest
-
+def _before_travel_outcome(travel: TravelRequest, request, *, actor) -> None:
+    """Approving is refused (and the whole decision rolled back) after the departure date (R11)
+    and, in the disengagement period, without the stricter policy (R12)."""
     from . import rules, selectors
 
-    travel = TravelRequest.objects.select_for_update(of=("self",)).select_related("traveller").filter(approval_id=request.pk).first()
-    if travel is None:
+    if request.status != kit.APPROVED:
         return
-    status = {
-        ApprovalRequest.Status.APPROVED: TravelRequest.Status.APPROVED,
-        ApprovalRequest.Status.REJECTED: TravelRequest.Status.REJECTED,
-        ApprovalRequest.Status.WITHDRAWN: TravelRequest.Status.WITHDRAWN,
-        ApprovalRequest.Status.EXPIRED: TravelRequest.Status.EXPIRED,
-    }.get(request.status)
-    if status is None or travel.status != TravelRequest.Status.SUBMITTED:
-        return
-    if status == TravelRequest.Status.APPROVED:
-        today = timezone.localdate()
-        period = (selectors.disengagement_of(person=travel.traveller, on=travel.departs_on)
-                  or selectors.disengagement_of(person=travel.traveller, on=today))
-        enforce([
-            rules.approved_before_departure(today=today, departs_on=travel.departs_on),
-            rules.stricter_policy_in_disengagement(in_disengagement=period is not None, variant=request.variant),
-        ])
-    travel.status = status
-    travel.save(update_fields=["status"])
-    audit.record(actor=actor, action="travel.decided", target=travel,
-                 details={"approval": request.pk, "status": status, "variant": request.variant})
+    today = timezone.localdate()
+    period = (selectors.disengagement_of(person=travel.traveller, on=travel.departs_on)
+              or selectors.disengagement_of(person=travel.traveller, on=today))
+    enforce([
+        rules.approved_before_departure(today=today, departs_on=travel.departs_on),
+        rules.stricter_policy_in_disengagement(in_disengagement=period is not None, variant=request.variant),
+    ])
 
 
 def record_trip(*, actor, travel_id: int, left_on, came_back_on=None) -> TravelRequest:
@@ -586,29 +564,6 @@ def departure_terms(departure) -> dict:
     }
 
 
-def _signed_departure_terms(request):
-    departure = Departure.objects.select_related("person").filter(approval_id=request.pk).first()
-    return departure_terms(departure) if departure is not None else None
-
-
-def _departure_outcome(request, *, actor) -> None:
-    from approvals.models import ApprovalRequest
-
-    status = {
-        ApprovalRequest.Status.APPROVED: Departure.Status.APPROVED,
-        ApprovalRequest.Status.REJECTED: Departure.Status.REJECTED,
-        ApprovalRequest.Status.WITHDRAWN: Departure.Status.WITHDRAWN,
-        ApprovalRequest.Status.EXPIRED: Departure.Status.EXPIRED,
-    }.get(request.status)
-    departure = Departure.objects.select_for_update().filter(approval_id=request.pk).first()
-    if status is None or departure is None or departure.status != Departure.Status.SUBMITTED:
-        return
-    departure.status = status
-    departure.save(update_fields=["status"])
-    audit.record(actor=actor, action="departure.decided", target=departure,
-                 details={"approval": request.pk, "status": status})
-
-
 def complete_departure(*, actor, departure_id: int, password) -> Departure:
     """The secrecy office completes an approved departure once the recall list is empty: the
     person leaves the post (record_departure: grants moved, no clearance) and enters the
@@ -663,7 +618,12 @@ def _register_approval_hooks() -> None:
     from approvals import services as approvals
     from approvals.models import RequestKind
 
-    approvals.OUTCOME_HANDLERS[RequestKind.TRAVEL] = _travel_outcome
-    approvals.SIGNED_TERMS[RequestKind.TRAVEL] = _signed_travel_terms
-    approvals.OUTCOME_HANDLERS[RequestKind.DEPARTURE] = _departure_outcome
-    approvals.SIGNED_TERMS[RequestKind.DEPARTURE] = _signed_departure_terms
+    # the final decision, mirrored on the travel request or departure while it waits (the
+    # stage-request kit), and the terms its approvers sign
+    approvals.OUTCOME_HANDLERS[RequestKind.TRAVEL] = kit.hand_off(
+        TravelRequest, action="travel.decided", before=_before_travel_outcome,
+        details=lambda request: {"variant": request.variant},
+    )
+    approvals.SIGNED_TERMS[RequestKind.TRAVEL] = kit.signed_terms(TravelRequest, travel_terms)
+    approvals.OUTCOME_HANDLERS[RequestKind.DEPARTURE] = kit.hand_off(Departure, action="departure.decided")
+    approvals.SIGNED_TERMS[RequestKind.DEPARTURE] = kit.signed_terms(Departure, departure_terms)
