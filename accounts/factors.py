@@ -378,8 +378,11 @@ def remove_own_factor(*, actor, password, code, request=None) -> None:
 
 
 def _delete_factors(user) -> int:
+    from .models import SecurityKey
+
     removed, _detail = TOTPDevice.objects.filter(user=user).delete()
     RecoveryDevice.objects.filter(user=user).delete()
+    SecurityKey.objects.filter(user=user).delete()
     return removed
 
 
@@ -519,6 +522,9 @@ class RequireFactorMiddleware:
 
 def record_login(*, user, device=None) -> None:
     """The successful login on the trail, with how it was made (password alone or with a factor)."""
-    kind = "none" if device is None else ("recovery" if isinstance(device, RecoveryDevice) else "totp")
+    from .models import SecurityKey
+
+    kinds = ((RecoveryDevice, "recovery"), (SecurityKey, "security_key"), (TOTPDevice, "totp"))
+    kind = "none" if device is None else next(name for cls, name in kinds if isinstance(device, cls))
     with transaction.atomic():
         audit.record(actor=user, action="account.login", target=_target(user), details={"second_factor": kind})

@@ -1,9 +1,12 @@
 """Pages of the second factor: enrolling one's own authenticator (/account/factors/), the code step
 of the login, and the secrecy office's reset button on a person's secrecy file."""
 
+import json
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from personnel import selectors as personnel_selectors
 
-from . import factors
+from . import factors, factors_keys
 
 
 class CodeForm(forms.Form):
@@ -40,6 +43,7 @@ def _page(request, *, status=200, error=None, **forms_):
         "recovery_form": forms_.get("recovery_form") or CodeForm(),
         "remove_form": forms_.get("remove_form") or RemoveForm(),
         "error": error,
+        "keys": list(factors_keys.keys_of(user)),
     }
     return render(request, "accounts/factors.html", context, status=status)
 
@@ -148,4 +152,72 @@ def login_code(request):
                     return redirect("login")
         else:
             status = 400
-    return render(request, "accounts/factors_login.html", {"form": form}, status=status)
+    return render(request, "accounts/factors_login.html",
+                  {"form": form, "has_keys": factors_keys.has_keys(user)}, status=status)
+
+
+# --- security keys (WebAuthn): JSON calls of static/js/webauthn.js ---------------------------------
+
+
+def _json_refusal(exc: DomainError) -> JsonResponse:
+    data = {"detail": str(exc.message), "code": exc.code}
+    for field, messages_ in (getattr(exc, "errors", None) or {}).items():
+        data[field] = messages_
+    return JsonResponse(data, status=exc.status)
+
+
+def _json_body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    return body if isinstance(body, dict) else {}
+
+
+@login_required
+@require_POST
+def key_options(request):
+    try:
+        return HttpResponse(factors_keys.registration_options(request), content_type="application/json")
+    except DomainError as exc:
+        return _json_refusal(exc)
+
+
+@login_required
+@require_POST
+def key_register(request):
+    body = _json_body(request)
+    try:
+        key = factors_keys.register_key(request=request, credential=body.get("credential"), name=body.get("name", ""))
+    except DomainError as exc:
+        return _json_refusal(exc)
+    messages.success(request, _("Security key “%(name)s” registered.") % {"name": key.name})
+    return JsonResponse({"id": key.pk, "name": key.name})
+
+
+@login_required
+@require_POST
+def key_remove(request, pk):
+    try:
+        factors_keys.remove_key(actor=request.user, key_id=pk)
+    except DomainError as exc:
+        return _page(request, status=exc.status, error=str(exc.message))
+    messages.success(request, _("The security key was removed."))
+    return redirect("accounts:factors")
+
+
+@require_POST
+def login_key_options(request):
+    try:
+        return HttpResponse(factors_keys.login_options(request), content_type="application/json")
+    except DomainError as exc:
+        return _json_refusal(exc)
+
+
+@require_POST
+def login_key(request):
+    try:
+        url = factors_keys.finish_key_login(request, _json_body(request).get("credential"))
+    except DomainError as exc:
+        return _json_refusal(exc)
+    return JsonResponse({"next": url})

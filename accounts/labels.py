@@ -20,6 +20,13 @@ ACTION_LABELS = {
     "account.token_revoked": _("API token revoked"),
     "account.token_refused": _("Expired or revoked API token refused"),
     "account.logout_everywhere": _("Logged out everywhere (sessions ended, tokens revoked)"),
+    "account.key_registered": _("Security key registered"),
+    "account.key_removed": _("Security key removed"),
+    # passwords and lockout (accounts/services.py, lockout.py)
+    "account.login_failed": _("Failed login, signing or password check"),
+    "account.locked_out": _("Locked out after failed attempts"),
+    "account.unlocked": _("Account unlocked by the secrecy office"),
+    "account.password_changed": _("Password changed"),
 }
 
 

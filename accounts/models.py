@@ -89,3 +89,16 @@ class ApiToken(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class SecurityKey(TimestampMixin, Device):
+    """A security key (WebAuthn: a USB/NFC key or the computer's own authenticator), a second kind
+    of factor at login beside the authenticator app. Only its public key is stored."""
+
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url, as the browser sends it
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+
+    class Meta(Device.Meta):
+        verbose_name = _("security key")
+        verbose_name_plural = _("security keys")

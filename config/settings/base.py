@@ -258,6 +258,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # (a code is accepted within one step either side and only once: TOTPDevice.last_t)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Carrier Registry")
 OTP_TOTP_SYNC = False
+# security keys (accounts/factors_keys.py): the relying party id, by default the host name of the request
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -372,6 +374,9 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # at DEBUG, a template variable that fails to resolve logs the page's whole context, with
+        # whatever a page shows once (new recovery codes, a new API token): never below INFO
+        "django.template": {"level": "INFO"},
     },
 }
 

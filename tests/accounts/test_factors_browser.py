@@ -57,10 +57,8 @@ def password_step(page, username):
         page.locator("main button[type=submit]").click()
 
 
-def test_enrol_log_in_with_the_code_and_time_out(page):
-    password_step(page, "staff_core")
-    assert page.locator(".who").is_visible(), "not logged in"
-
+def enrol(page) -> str:
+    """Enrol an authenticator on /account/factors/ as the logged-in person; returns its key."""
     page.goto("/account/factors/")
     with page.expect_navigation():
         page.locator("#start-form button").click()
@@ -73,6 +71,13 @@ def test_enrol_log_in_with_the_code_and_time_out(page):
         page.locator("#confirm-form button[type=submit]").click()
     assert page.locator("#enrolled-now").is_visible()
     assert page.locator("#recovery-codes li").count() == 10
+    return secret
+
+
+def test_enrol_log_in_with_the_code_and_time_out(page):
+    password_step(page, "staff_core")
+    assert page.locator(".who").is_visible(), "not logged in"
+    secret = enrol(page)
 
     with page.expect_navigation():
         page.locator("form[action='/logout/'] button").click()
@@ -95,3 +100,46 @@ def test_enrol_log_in_with_the_code_and_time_out(page):
     assert not page.locator(".who").is_visible()
     page.goto("/carriers/")
     assert "/login/" in page.url
+
+
+@pytest.fixture
+def local_page(browser, site):  # noqa: F811 - the fixture imported above
+    """WebAuthn needs a host name (an IP address is no relying party): the same server as localhost,
+    with a virtual security key in Chromium (DevTools protocol)."""
+    local = site.replace("127.0.0.1", "localhost")
+    context = browser.new_context(base_url=local, locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    outside, script_errors = [], []
+    page.on("request", lambda r: None if r.url.startswith((local, "data:")) else outside.append(r.url))
+    page.on("pageerror", lambda exc: script_errors.append(str(exc)))
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "usb", "hasResidentKey": False, "hasUserVerification": True,
+        "isUserVerified": True, "automaticPresenceSimulation": True,
+    }})
+    yield page
+    context.close()
+    assert outside == [], f"pages asked for something from outside: {outside}"
+    assert script_errors == [], f"script errors: {script_errors}"
+
+
+def test_security_key_registered_and_used_at_login(local_page):
+    page = local_page
+    password_step(page, "staff_important")
+    enrol(page)
+    page.goto("/account/factors/")
+    assert page.locator("#key-register").is_visible() and not page.locator("#key-unsupported").is_visible()
+    page.fill("#key-name", "desk key")
+    with page.expect_navigation():
+        page.locator("#key-register-button").click()
+    assert page.locator("#key-list", has_text="desk key").is_visible(), page.locator("main").inner_text()
+
+    with page.expect_navigation():
+        page.locator("form[action='/logout/'] button").click()
+    password_step(page, "staff_important")
+    assert "/account/login/code/" in page.url
+    with page.expect_navigation():
+        page.locator("#key-login-button").click()
+    assert page.locator(".who").is_visible(), page.locator("main").inner_text()
