@@ -80,14 +80,18 @@ def unlock_account(*, actor, person_id) -> int:
     alert resolved. A person the actor may not see: 404; not the office: 403; not locked: 409."""
     from alerts import services as alerts
     from audit import services as audit
+    from common import access
+    from personnel import roles
     from personnel import selectors as people
 
     from . import lockout, rules
     from .checks import ACCOUNT_LOCKED
 
     person = people.person_get(user=actor, pk=person_id)
-    enforce([rules.may_unlock(is_unit_office=people.is_office_of(user=actor, person=person),
-                              is_self=person.user_id == actor.pk)])
+    me = access.person_of(actor)
+    office = (me is not None and me.status == me.Status.ACTIVE and me.unit_id == person.unit_id
+              and access.has_role(actor, roles.SECRECY_OFFICE))
+    enforce([rules.may_unlock(is_unit_office=office, is_self=person.user_id == actor.pk)])
     username = person.user.get_username()
     lock = lockout.lock_of(username=username, ip=None)
     enforce([rules.is_locked(locked=lock is not None)])

@@ -33,7 +33,7 @@ def build(n: int):
         unit = personnel_services.create_unit(actor=None, code="C", name_zh="检查单位", name_en="Check unit")
         dept = personnel_services.create_unit(actor=None, code="C-1", name_zh="一处", name_en="Division 1", parent=unit)
         clerk = personnel_services.create_person(
-            actor=None, username="cclerk", password="x", full_name="登记员", employee_number="C1", unit=unit,
+            actor=None, username="cclerk", password="Bench-Pass-2026", full_name="登记员", employee_number="C1", unit=unit,
             department=dept, secrecy_post="core", roles=[roles.SECRECY_OFFICE],
         ).user
         safe = carrier_services.create_container(

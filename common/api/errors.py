@@ -18,7 +18,10 @@ log = logging.getLogger(__name__)
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        return Response(exc.as_data(), status=exc.status)
+        response = Response(exc.as_data(), status=exc.status)
+        if getattr(exc, "retry_after", None):  # a lockout (429) says when to try again
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, Http404 | exceptions.NotFound):
         # The same bytes whether the object is missing or only invisible to this user.
         return Response({"detail": _("Not found."), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)

@@ -27,7 +27,8 @@ CONTENT = {"carrier": "U-2026-000001", "counted": 3, "title": "测试文件"}
 
 
 def counts() -> tuple[int, int]:
-    return AuditEvent.objects.count(), Signature.objects.count()
+    # a refused password is itself on the trail (account.login_failed): nothing else may be
+    return AuditEvent.objects.exclude(action__startswith="account.").count(), Signature.objects.count()
 
 
 def make_signature(org, *, signer=None, content=CONTENT, meaning=Signature.Meaning.RECEIVED):
@@ -47,6 +48,8 @@ def test_wrong_or_empty_password_refused_nothing_written(org, password):
     assert list(exc.value.errors) == ["password"]
     assert exc.value.errors["password"]
     assert counts() == before
+    failures = AuditEvent.objects.filter(action="account.login_failed", details__channel="signing").count()
+    assert failures == (1 if password else 0)  # a guess is audited; no password is no guess
 
 
 def test_right_password_gives_a_credential(org):
