@@ -33,7 +33,7 @@ class LoginView(auth_views.LoginView):
 def password_change(request):
     """The person changes their own password (the current one, then the new one twice)."""
     form = PasswordChangeForm(request.POST or None)
-    context = {"form": form, "tab": "password"}
+    context = {"form": form, "tab": "password", "can_unlock": access.has_role(request.user, roles.SECRECY_OFFICE)}
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "accounts/password_change.html", context, status=400)
@@ -54,7 +54,7 @@ def lockouts(request):
     if not access.has_role(request.user, roles.SECRECY_OFFICE):
         raise PermissionDenied(_("Only the secrecy office sees and lifts lockouts."))
     return render(request, "accounts/lockouts.html", {"rows": selectors.locked_people(user=request.user),
-                                                       "tab": "lockouts"})
+                                                       "tab": "lockouts", "can_unlock": True})
 
 
 @login_required
@@ -63,7 +63,7 @@ def unlock(request, pk):
     try:
         services.unlock_account(actor=request.user, person_id=pk)
     except DomainError as exc:
-        context = {"rows": selectors.locked_people(user=request.user), "tab": "lockouts"}
+        context = {"rows": selectors.locked_people(user=request.user), "tab": "lockouts", "can_unlock": True}
         return render_domain_error(request, "accounts/lockouts.html", context, exc)
     messages.success(request, _("The account is unlocked."))
     return redirect("accounts:lockouts")

@@ -267,6 +267,7 @@ def test_the_office_cannot_unlock_its_own_account(org):
 def test_the_lockout_page_unlocks_too(client, org):
     _lock(org)
     client.force_login(org.secretary)
+    assert reverse("accounts:lockouts") in client.get(reverse("accounts:password")).content.decode()
     page = client.get(reverse("accounts:lockouts"))
     assert page.status_code == 200 and "staff_core" in page.content.decode()
     response = client.post(reverse("accounts:unlock", args=[org.staff_core.pk]))
