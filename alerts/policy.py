@@ -82,7 +82,8 @@ def acknowledge_refusal(user, alert: Alert):
     person = access.person_of(user)
     return rules.may_acknowledge(
         is_responsible=alert.responsible_id == user.pk,
-        is_recipient=alert.recipients.filter(pk=user.pk).exists(),
+        # through the prefetch cache when the caller prefetched recipients (a list page)
+        is_recipient=any(told.pk == user.pk for told in alert.recipients.all()),
         is_unit_office=person is not None and access.has_role(user, roles.SECRECY_OFFICE)
         and (alert.unit_id is None or alert.unit_id == person.unit_id),
     )

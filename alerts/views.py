@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import AcknowledgeForm, AlertFilterForm
 
 
@@ -16,7 +16,10 @@ def _list_context(request, **extra):
     form = AlertFilterForm(data)
     filters = form.cleaned_data if form.is_valid() else {"status": "active"}
     alerts = selectors.alert_list(user=request.user, **{k: filters.get(k, "") for k in ("kind", "severity", "status")})
-    return {"form": form, "alerts": alerts[:500], "total": alerts.count(), "ack_form": AcknowledgeForm(), **extra}
+    shown = list(alerts.prefetch_related("recipients")[:500])
+    for alert in shown:
+        alert.may_acknowledge = policy.may_acknowledge(request.user, alert)
+    return {"form": form, "alerts": shown, "total": alerts.count(), "ack_form": AcknowledgeForm(), **extra}
 
 
 @login_required
