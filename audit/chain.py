@@ -61,3 +61,96 @@ def event_hash(event) -> str:
         target_label=event.target_label, details=event.details,
     )
     return link_hash(event.prev_hash, body)
+
+
+# --- the keyed hash: a key the database does not hold -------------------------------------------
+
+_KEY_CACHE: dict[str, bytes] = {}
+
+
+def hmac_key() -> bytes:
+    """The audit trail's HMAC key. From the file named by AUDIT_HMAC_KEY_FILE (production: kept off
+    the database server, readable by the application only); in the embedded mode (no such file)
+    derived from SECRET_KEY. Never stored in the database."""
+    import os
+
+    from django.conf import settings
+
+    path = os.environ.get("AUDIT_HMAC_KEY_FILE", "") or getattr(settings, "AUDIT_HMAC_KEY_FILE", "")
+    cache_key = f"file:{path}" if path else f"secret:{hashlib.sha256(settings.SECRET_KEY.encode()).hexdigest()}"
+    key = _KEY_CACHE.get(cache_key)
+    if key is None:
+        if path:
+            with open(path, "rb") as handle:
+                key = handle.read().strip()
+            if len(key) < 32:
+                raise RuntimeError(f"AUDIT_HMAC_KEY_FILE {path} holds fewer than 32 bytes")
+        else:
+            key = hashlib.sha256(b"registry audit hmac v1\x00" + settings.SECRET_KEY.encode("utf-8")).digest()
+        _KEY_CACHE[cache_key] = key
+    return key
+
+
+def keyed_hash(data: bytes, key: bytes | None = None) -> str:
+    """HMAC-SHA256 (hex) of `data` with the audit key: only a holder of the key can make it."""
+    import hmac
+
+    return hmac.new(hmac_key() if key is None else key, data, hashlib.sha256).hexdigest()
+
+
+def canonical_bytes(body: dict) -> bytes:
+    return canonical_json(body).encode("utf-8")
+
+
+def event_mac(event) -> str:
+    """The keyed hash of an event: HMAC over its canonical body (the same bytes its hash covers
+    after prev_hash), so an event appended without the key fails verification."""
+    return keyed_hash(canonical_bytes(_body_of(event)))
+
+
+def _body_of(event) -> dict:
+    return event_body(
+        seq=event.seq, at=event.at, actor_id=event.actor_id, actor_name=event.actor_name,
+        action=event.action, target_type=event.target_type, target_id=event.target_id,
+        target_label=event.target_label, details=event.details,
+    )
+
+
+# --- fast reads of the chain: plain tuples, no model objects -------------------------------------
+
+ROW_FIELDS = ("seq", "at", "actor_id", "actor_name", "action", "target_type", "target_id", "target_label",
+              "details", "prev_hash", "hash", "mac")
+
+
+def body_from_row(row) -> dict:
+    seq, at, actor_id, actor_name, action, target_type, target_id, target_label, details = row[:9]
+    return {
+        "seq": seq, "at": timestamp(at), "actor_id": actor_id, "actor_name": actor_name, "action": action,
+        "target_type": target_type, "target_id": target_id, "target_label": target_label, "details": details,
+    }
+
+
+def iter_rows(*, first_seq: int = 1, last_seq: int | None = None, chunk_size: int = 20000):
+    """Rows of the trail as tuples in ROW_FIELDS order, seq ascending, from first_seq to last_seq
+    (inclusive), fetched in keyset-paginated chunks."""
+    from .models import AuditEvent
+
+    after = first_seq - 1
+    while True:
+        qs = AuditEvent.objects.filter(seq__gt=after)
+        if last_seq is not None:
+            qs = qs.filter(seq__lte=last_seq)
+        rows = list(qs.order_by("seq").values_list(*ROW_FIELDS)[:chunk_size])
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1][0]
+        if len(rows) < chunk_size:
+            return
+
+
+def iter_chain(*, first_seq: int = 1, last_seq: int | None = None, chunk_size: int = 20000):
+    """(seq, hash, canonical bytes) of every event in order: what checkpoints and Merkle trees are
+    built from. hash is the stored chain hash; the bytes are the event's canonical body."""
+    for row in iter_rows(first_seq=first_seq, last_seq=last_seq, chunk_size=chunk_size):
+        yield row[0], row[10], canonical_bytes(body_from_row(row))
