@@ -38,6 +38,7 @@ bench:
 	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	scripts/test-services.sh start || exit 1; \
 	source var/test-services.env; \
+	export DATABASE_URL="$${DATABASE_OWNER_URL:-$$DATABASE_URL}"; \
 	$(PY) bench/run.py
 
 messages:

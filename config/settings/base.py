@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "alerts.tasks.send_daily_digest",
         "schedule": timedelta(hours=env_int("ALERT_DIGEST_INTERVAL_HOURS", 24)),
     },
+    # a signed checkpoint of the audit trail (audit/checkpoints.py; docs/operations.md)
+    "audit-checkpoint": {
+        "task": "audit.tasks.make_checkpoint",
+        "schedule": timedelta(minutes=env_int("AUDIT_CHECKPOINT_INTERVAL_MINUTES", 60)),
+    },
     "verify-audit-chain-nightly": {
         "task": "audit.tasks.verify_audit_chain",
         "schedule": timedelta(hours=env_int("AUDIT_VERIFY_INTERVAL_HOURS", 24)),

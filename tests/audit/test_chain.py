@@ -253,8 +253,9 @@ def test_changed_actor_name_is_found(org, tamper):
 
 @pytest.mark.as_owner  # switches the audit triggers off: only the owner of the tables can
 def test_rehashed_event_breaks_the_next_link(org, tamper):
-    """A forger who recomputes the altered event's own hash still breaks the link after it."""
-    from audit.chain import event_hash
+    """A forger who recomputes the altered event's own hash is found at that event by its keyed hash
+    (the key is not in the database); one who also holds the key still breaks the link after it."""
+    from audit.chain import event_hash, event_mac
 
     events = append(4, actor=org.secretary)
     victim = AuditEvent.objects.get(seq=events[1].seq)
@@ -264,6 +265,10 @@ def test_rehashed_event_breaks_the_next_link(org, tamper):
         "UPDATE audit_auditevent SET details = %s::jsonb, hash = %s WHERE seq = %s",
         [json.dumps({"i": 1000}), new_hash, victim.seq],
     )
+    report = verify_chain()
+    assert not report.ok and report.broken_seq == victim.seq
+    assert "keyed hash" in report.reason
+    tamper("UPDATE audit_auditevent SET mac = %s WHERE seq = %s", [event_mac(victim), victim.seq])
     report = verify_chain()
     assert not report.ok and report.broken_seq == events[2].seq
     assert "previous-hash" in report.reason
@@ -301,6 +306,7 @@ def test_changed_last_event_is_found(org, tamper):
     assert not report.ok and report.broken_seq == last.seq
 
 
+@pytest.mark.as_owner  # the triggers stop even the owner (the app role holds no UPDATE at all)
 def test_tampering_is_impossible_with_triggers_on(org):
     """The helper above had to switch the triggers off: with them on, the same UPDATE fails."""
     events = append(2)
