@@ -8,9 +8,10 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # audit action labels, registered with common.labels
-        from . import labels
+        from . import labels, policy
 
         labels.register()
+        policy.register()
         # failed logins to the audit trail (after django-axes, an earlier app, has counted them) and
         # the account_locked alert
         from . import checks, signals  # noqa: F401

@@ -1,4 +1,4 @@
-"""API of tokens and sessions: POST /api/v1/auth/token/ (common/api/auth.py) trades credentials for
+"""API of tokens and sessions: POST /api/v1/auth/token/ (accounts/token_view.py) trades credentials for
 a token; /api/v1/auth/tokens/ lists and revokes; /api/v1/auth/logout-everywhere/ ends everything."""
 
 from django.contrib.auth import authenticate

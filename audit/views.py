@@ -9,11 +9,12 @@ from django.views.decorators.http import require_POST
 from common import access
 from common.templatetags.registry import ACTION_LABELS
 
+from . import policy
 from .selectors import verify_chain, visible_events
 
 
 def _require_audit_access(user):
-    if not access.can(user, access.VIEW_AUDIT):
+    if not access.can(user, policy.VIEW_AUDIT):
         raise PermissionDenied(_("Only auditors and the secrecy office may read the audit trail."))
 
 

@@ -13,7 +13,7 @@ from audit.models import Signature
 from common import access
 from common.errors import Conflict, Refused, ValidationFailed, Violation, enforce
 
-from . import rules
+from . import policy, rules
 from .models import Carrier, Container, Handover, HandoverItem, RegistryCounter
 
 
@@ -85,7 +85,7 @@ def register_carriers_batch(*, actor, password: str, items: list[dict]) -> list[
 
 
 def _check_may_register(actor) -> None:
-    if not access.can(actor, access.REGISTER_CARRIER):
+    if not access.can(actor, policy.REGISTER_CARRIER):
         raise Refused(_("Only the secrecy office may register carriers."))
 
 

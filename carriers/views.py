@@ -9,7 +9,7 @@ from common.errors import DomainError
 from common.pagination import CappedPaginator
 from common.views import render_domain_error
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import CarrierRegisterForm
 
 
@@ -39,7 +39,7 @@ def carrier_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def carrier_register(request):
-    if not access.can(request.user, access.REGISTER_CARRIER):
+    if not access.can(request.user, policy.REGISTER_CARRIER):
         raise PermissionDenied(_("Only the secrecy office may register carriers."))
     form = CarrierRegisterForm(request.POST or None, user=request.user)
     context = {"form": form}

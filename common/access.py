@@ -112,9 +112,7 @@ def register_action(action: str, check: Callable[[object, object], bool]):
 
 
 def registered_models() -> frozenset[str]:
-    from common import legacy_access  # transitional: until every app owns its policy
-
-    return frozenset(_POLICIES) | frozenset(legacy_access._RESTRICTORS)
+    return frozenset(_POLICIES)
 
 
 def policy_for(model) -> Policy | None:
@@ -148,8 +146,6 @@ def _inherit_carriers(queryset: QuerySet, user, links: tuple[CarrierLink, ...]) 
 def restrict(queryset: QuerySet, user) -> QuerySet:
     """The rows of queryset's model that user may see. Unknown models: nothing (fail closed)."""
     policy = _POLICIES.get(queryset.model._meta.label_lower)
-    if policy is None:
-        policy = _legacy_policy(queryset.model._meta.label_lower)
     if policy is None or person_of(user) is None:
         return queryset.none()
     return _inherit_carriers(policy.visible(queryset, user), user, policy.names_carriers)
@@ -168,7 +164,7 @@ def can(user, action: str, obj=None) -> bool:
         if obj is None:
             return True
         return restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
-    check = _ACTIONS.get(action) or _legacy_action(action)
+    check = _ACTIONS.get(action)
     if check is None:
         raise ValueError(f"unknown action {action!r}")
     if not check(user, obj):
@@ -206,28 +202,3 @@ def split_visible(carrier_ids: Iterable[int], user) -> tuple[set[int], int]:
     carrier_model = apps.get_model(CARRIER)
     visible = set(restrict(carrier_model._default_manager.filter(pk__in=wanted), user).values_list("pk", flat=True))
     return visible, len(wanted - visible)
-
-
-
-
-# --------------------------------------------------------------- transitional (to be removed)
-REGISTER_CARRIER = "register_carrier"
-VIEW_AUDIT = "view_audit"
-MANAGE_CONTAINERS = "manage_containers"
-MANAGE_POLICIES = "manage_policies"
-MANAGE_PRODUCTION_SITES = "manage_production_sites"
-RUN_PRODUCTION = "run_production"
-
-
-def _legacy_policy(label):
-    from common import legacy_access
-
-    fn = legacy_access._RESTRICTORS.get(label)
-    return Policy(visible=fn) if fn else None
-
-
-def _legacy_action(action):
-    from common import legacy_access
-
-    roles = legacy_access.ACTION_ROLES.get(action)
-    return (lambda user, obj: bool(roles_of(user) & roles)) if roles else None

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import LockoutListView, PasswordChangeView, UnlockView
 from accounts.factors_api import FactorResetView, FactorStateView
+from accounts.token_view import TokenView
 from accounts.tokens_api import ApiTokenViewSet, LogoutEverywhereView
 from alerts.api.views import AlertViewSet
 from approvals.api.views import (
@@ -16,6 +17,9 @@ from audit.api.views import (
     AuditVerifyView,
     CarrierHistoryView,
     ChainVerificationViewSet,
+    CheckpointListView,
+    ConsistencyProofView,
+    InclusionProofView,
     SignatureCheckView,
 )
 from carriers.api.views import CarrierViewSet, ContainerViewSet, HandoverViewSet
@@ -49,7 +53,6 @@ from carriers.use.api.views import (
     ReadingPlaceViewSet,
     ReadingSessionViewSet,
 )
-from common.api.auth import TokenView
 from incidents.api.views import IncidentViewSet
 from meetings.api.views import MeetingVenueViewSet, MeetingViewSet
 from personnel.api.views import DepartureViewSet, PersonViewSet, TravelRequestViewSet, UnitViewSet
@@ -106,6 +109,9 @@ urlpatterns = [
     path("people/<int:pk>/reset-factor/", FactorResetView.as_view(), name="person-reset-factor"),
     path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
     path("audit/signatures/<int:pk>/", SignatureCheckView.as_view(), name="audit-signature"),
+    path("audit/checkpoints/", CheckpointListView.as_view(), name="audit-checkpoints"),
+    path("audit/proofs/inclusion/", InclusionProofView.as_view(), name="audit-proof-inclusion"),
+    path("audit/proofs/consistency/", ConsistencyProofView.as_view(), name="audit-proof-consistency"),
     path("audit/carriers/<int:carrier_id>/history/", CarrierHistoryView.as_view(), name="audit-carrier-history"),
     path("registers/<slug:name>/", RegisterExportView.as_view(), name="register-export"),
     path("carriers/<int:carrier_id>/disclosures/", DisclosureView.as_view(), name="carrier-disclosures"),

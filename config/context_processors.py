@@ -3,6 +3,8 @@ It lives in the composition root because it reads several apps (approvals, alert
 
 from alerts import selectors as alert_selectors
 from approvals import selectors as approval_selectors
+from audit import policy as audit_policy
+from carriers import policy as carrier_policy
 from common import access
 from personnel.roles import ROLE_LABELS
 
@@ -21,6 +23,6 @@ def navigation(request):
         "alert_count": alert_count,
         "current_person": person,
         "current_roles": [ROLE_LABELS[r] for r in sorted(access.roles_of(user)) if r in ROLE_LABELS],
-        "can_register_carrier": access.can(user, access.REGISTER_CARRIER),
-        "can_view_audit": access.can(user, access.VIEW_AUDIT),
+        "can_register_carrier": access.can(user, carrier_policy.REGISTER_CARRIER),
+        "can_view_audit": access.can(user, audit_policy.VIEW_AUDIT),
     }

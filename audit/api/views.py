@@ -9,6 +9,7 @@ from common import access
 from common.api.pagination import SeqCursorPagination
 from common.api.permissions import GateFilterBackend, GatePermission
 
+from .. import policy
 from ..models import AuditEvent
 from ..selectors import verify_chain
 
@@ -57,7 +58,7 @@ class AuditEventFilter(django_filters.FilterSet):
 
 class AuditAccess(GatePermission):
     def has_permission(self, request, view):
-        return super().has_permission(request, view) and access.can(request.user, access.VIEW_AUDIT)
+        return super().has_permission(request, view) and access.can(request.user, policy.VIEW_AUDIT)
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
@@ -179,3 +180,94 @@ class ChainVerificationViewSet(viewsets.ViewSet):
         if job is None:
             raise Http404
         return Response(ChainVerificationSerializer(job).data)
+
+
+# --- checkpoints and Merkle proofs ---------------------------------------------------------------
+
+
+class CheckpointSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    head = serializers.CharField()
+    root = serializers.CharField()
+    at = serializers.CharField()
+    key_id = serializers.CharField()
+    signature = serializers.CharField()
+    qr_text = serializers.CharField()
+
+
+def _checkpoint_data(cp) -> dict:
+    return {**cp.as_dict(), "qr_text": cp.qr_text()}
+
+
+class CheckpointListView(APIView):
+    """The signed checkpoints in the trail, newest first, and the public key that verifies them."""
+
+    permission_classes = [AuditAccess]
+
+    @extend_schema(responses=inline_serializer("CheckpointList", {
+        "public_key": serializers.CharField(), "checkpoints": CheckpointSerializer(many=True)}))
+    def get(self, request):
+        from audit import checkpoints
+
+        public = checkpoints.public_pem(checkpoints.load_private_key().public_key()).decode("ascii")
+        return Response({"public_key": public,
+                         "checkpoints": [_checkpoint_data(cp) for cp in reversed(checkpoints.all_in_trail())]})
+
+
+class ProofQuery(serializers.Serializer):
+    seq = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    signature = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    checkpoint = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+    def validate(self, attrs):
+        if ("seq" in attrs) == ("signature" in attrs):
+            raise serializers.ValidationError({"seq": [_("Give either an event (seq) or a signature.")]})
+        return attrs
+
+
+class InclusionProofView(APIView):
+    """An inclusion proof (RFC 9162) of an event or a signature against a checkpoint (the newest
+    by default): verify it offline with `manage.py verify_proof` or tools/verify_audit_proof.py."""
+
+    permission_classes = [AuditAccess]
+
+    @extend_schema(parameters=[ProofQuery], responses=inline_serializer("InclusionProof", {
+        "type": serializers.CharField(), "seq": serializers.IntegerField(), "leaf": serializers.CharField(),
+        "index": serializers.IntegerField(), "size": serializers.IntegerField(),
+        "path": serializers.ListField(child=serializers.CharField()), "checkpoint": CheckpointSerializer()}))
+    def get(self, request):
+        from audit import checkpoints
+
+        query = ProofQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        if "signature" in data:
+            proof = checkpoints.proof_for_signature(user=request.user, pk=data["signature"],
+                                                    checkpoint_seq=data.get("checkpoint"))
+        else:
+            proof = checkpoints.proof_for_event(user=request.user, seq=data["seq"],
+                                                checkpoint_seq=data.get("checkpoint"))
+        return Response(proof)
+
+
+class ConsistencyQuery(serializers.Serializer):
+    old = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    new = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+class ConsistencyProofView(APIView):
+    """A consistency proof (RFC 9162) that checkpoint `new` (the newest by default) extends
+    checkpoint `old`: the trail signed then is a prefix of the trail signed now."""
+
+    permission_classes = [AuditAccess]
+
+    @extend_schema(parameters=[ConsistencyQuery], responses=inline_serializer("ConsistencyProof", {
+        "type": serializers.CharField(), "old": CheckpointSerializer(), "new": CheckpointSerializer(),
+        "path": serializers.ListField(child=serializers.CharField())}))
+    def get(self, request):
+        from audit import checkpoints
+
+        query = ConsistencyQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        return Response(checkpoints.proof_between(old_seq=data["old"], new_seq=data.get("new")))

@@ -3,11 +3,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from common import access
 from common.api.permissions import GateFilterBackend, GatePermission
 from common.idempotency import idempotent
 
-from .. import selectors, services
+from .. import policy, selectors, services
 from ..filters import CarrierFilter
 from ..models import Container
 from .serializers import (
@@ -35,7 +34,7 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     # repeat every need-to-know clause in the SQL
     filter_backends = list(viewsets.GenericViewSet.filter_backends)
     filterset_class = CarrierFilter
-    gate_actions = {"create": access.REGISTER_CARRIER}
+    gate_actions = {"create": policy.REGISTER_CARRIER}
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):

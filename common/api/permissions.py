@@ -8,7 +8,7 @@ from common import access
 
 class GatePermission(permissions.BasePermission):
     """Needs a registered, active person; an action-level check when the view names one for the
-    current action in `gate_actions` (e.g. {"create": access.REGISTER_CARRIER})."""
+    current action in `gate_actions` (e.g. {"create": carriers.policy.REGISTER_CARRIER})."""
 
     def has_permission(self, request, view):
         if access.person_of(request.user) is None:

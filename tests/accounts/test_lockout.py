@@ -134,7 +134,7 @@ def test_client_address_from_trusted_proxies_only(settings, remote, forwarded, t
 
 
 def test_rate_limit_of_the_token_endpoint_ignores_a_spoofed_forwarded_for(settings, org):
-    from common.api.auth import ResilientScopedRateThrottle
+    from accounts.token_view import ResilientScopedRateThrottle
 
     request = RequestFactory().post("/api/v1/auth/token/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="1.1.1.1")
     assert ResilientScopedRateThrottle().get_ident(request) == "203.0.113.5"

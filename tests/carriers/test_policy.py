@@ -23,7 +23,9 @@ def api(user) -> APIClient:
 @pytest.fixture
 def ts_handover(org):
     """The secretary (Top Secret) hands a Top Secret carrier to the unit head, with a note."""
-    carrier = register(org.secretary, container=org.safe, level=Level.TOP_SECRET, title=TS_TITLE)
+    carrier = register(
+        org.secretary, container=org.safe, level=Level.TOP_SECRET, title=TS_TITLE, scope_people=[org.unit_head],
+    )
     handover = services.start_handover(
         actor=org.secretary, password=org.password, taker=org.unit_head, carriers=[carrier], declared_count=1,
         note="note naming " + carrier.registry_number,
@@ -50,8 +52,8 @@ def test_top_secret_cleared_office_and_the_parties_see_it(org, ts_handover):
 
 
 def test_handover_with_one_invisible_carrier_is_hidden_whole(org):
-    secret = register(org.secretary, container=org.safe, level=Level.SECRET)
-    top = register(org.secretary, container=org.safe, level=Level.TOP_SECRET)
+    secret = register(org.secretary, container=org.safe, level=Level.SECRET, scope_people=[org.unit_head])
+    top = register(org.secretary, container=org.safe, level=Level.TOP_SECRET, scope_people=[org.unit_head])
     handover = services.start_handover(
         actor=org.secretary, password=org.password, taker=org.unit_head, carriers=[secret, top], declared_count=2,
     )

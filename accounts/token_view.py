@@ -1,3 +1,5 @@
+"""The token endpoint: POST /api/v1/auth/token/ trades credentials for a new API token."""
+
 import logging
 
 from drf_spectacular.utils import extend_schema
@@ -5,7 +7,8 @@ from rest_framework import parsers, renderers
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.tokens_api import TokenRequestSerializer, TokenResponseSerializer, issue_token
+from .lockout import client_ip, refuse_if_flagged
+from .tokens_api import TokenRequestSerializer, TokenResponseSerializer, issue_token
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +20,6 @@ class ResilientScopedRateThrottle(ScopedRateThrottle):
     accounts.lockout.client_ip reads it: X-Forwarded-For only from TRUSTED_PROXIES."""
 
     def get_ident(self, request):
-        from accounts.lockout import client_ip
-
         return client_ip(request) or "unknown"
 
     def allow_request(self, request, view):
@@ -46,8 +47,6 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request, "view": self})
         if not serializer.is_valid():
             # django-axes found the account or the address locked (or this failure locked it): 429
-            from accounts.lockout import refuse_if_flagged
-
             refuse_if_flagged(request)
             serializer.is_valid(raise_exception=True)
         return issue_token(request, serializer.validated_data)
