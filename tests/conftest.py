@@ -159,10 +159,12 @@ def org(db):
 
 @pytest.fixture
 def audit_count():
-    """Number of audit events now (to show a refused request wrote nothing)."""
-    from audit.models import AuditEvent
+    """Number of audit events now (to show a refused request wrote nothing), the security events of
+    accounts (account.*: a refused password or code, a lockout) left out: those are written on
+    purpose, in their own transaction (issue 14)."""
+    from tests.factories import audit_count_but_security
 
-    return lambda: AuditEvent.objects.count()
+    return audit_count_but_security
 
 
 @pytest.fixture
