@@ -392,7 +392,7 @@ def take_back(*, actor, password: str, loan_id, counted_count: int, container) -
         loan.status = Loan.Status.RETURNED
         loan.returned_at = handover.completed_at
         _save_loan(loan, ["status", "returned_at"])
-        late = loan.returned_at.date() > loan.due_on
+        late = timezone.localdate(loan.returned_at) > loan.due_on  # due_on is a day in the local time zone
         audit.record(actor=actor, action="use.loan_closed", target=loan,
                      details={"handover": handover.pk, "counted_count": counted_count, "container": container.pk,
                               "late": late})

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -94,7 +95,7 @@ def test_ledger_filters_level_status_kind_unit_and_period(org, ledger):
     assert draw(level="CONFIDENTIAL").level == Level.CONFIDENTIAL
     assert draw(unit=str(org.other_unit.pk)).rows == []
     assert len(draw(unit=str(org.unit.pk), kind="paper").rows) == 3
-    today = carriers["top"].registered_at.date()
+    today = timezone.localdate(carriers["top"].registered_at)  # the period is in the user's time zone, not UTC
     assert len(draw(date_from=today.isoformat(), date_to=today.isoformat()).rows) == 3
     empty = draw(date_from="2001-01-01", date_to="2001-12-31")
     assert empty.rows == [] and empty.level is None
