@@ -162,10 +162,11 @@ def discrepancy_senders(*, today: date, now: datetime):
 
 
 def due_audit_chain(*, today: date, now: datetime) -> list[dict]:
-    """The nightly verification: a broken chain is one due target (the chain itself)."""
-    from audit.selectors import verify_chain
+    """The nightly verification: a broken chain is one due target (the chain itself). Only the events
+    since the last point found intact are verified (audit.services.verify_scheduled): flat in history."""
+    from audit.services import verify_scheduled
 
-    report = verify_chain()
+    report = verify_scheduled()
     if report.ok:
         return []
     return [dict(target_id=0, target_label=f"audit chain (seq {report.broken_seq})", alert_unit=None, alert_level=None,

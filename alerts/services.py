@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 # logged and the other checks go on
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 CLEARED = "condition cleared"
+# kinds the checks never close themselves: a broken audit chain stays until an auditor, signing with
+# their password, says they have examined it (acknowledge())
+CLOSED_ONLY_BY_SIGNATURE = frozenset({"audit_chain_broken"})
+SIGNED_CLOSE = "examined and closed by an auditor's signature"
 CARRIER = "carriers.carrier"
 
 
@@ -87,7 +91,7 @@ def _run_check(check: Check, *, today, now) -> dict:
         active = Alert.objects.filter(kind=check.kind, status__in=ACTIVE_STATUSES)
         due_ids = due.values("target_id") if isinstance(due, QuerySet) else [r["target_id"] for r in rows]
         active.filter(target_id__in=due_ids, last_seen_at__lt=now).update(last_seen_at=now)
-        resolved = active.filter(last_seen_at__lt=now).update(
+        resolved = 0 if check.kind in CLOSED_ONLY_BY_SIGNATURE else active.filter(last_seen_at__lt=now).update(
             status=Alert.Status.RESOLVED, resolved_at=now, resolution_reason=CLEARED
         )
     if new or resolved:
@@ -113,9 +117,11 @@ def resolve_for_target(*, kind: str, target, reason: str) -> int:
     ).update(status=Alert.Status.RESOLVED, resolved_at=timezone.now(), resolution_reason=reason[:300])
 
 
-def acknowledge(*, actor, alert_id: int, comment: str = "") -> Alert:
+def acknowledge(*, actor, alert_id: int, comment: str = "", password=None) -> Alert:
     """The responsible person, someone told, or the secrecy office of the alert's unit says they
-    have seen it. Invisible alerts are missing (404); visible but not theirs: 403; twice: 409."""
+    have seen it. Invisible alerts are missing (404); visible but not theirs: 403; twice: 409.
+    A broken audit chain is closed only by an auditor who signs (password again): 403 for anyone
+    else, 400 without the password; it is then resolved, with the signature on the trail."""
     comment = (comment or "").strip()
     enforce([rules.comment_valid(comment=comment)])
     with transaction.atomic():
@@ -124,6 +130,8 @@ def acknowledge(*, actor, alert_id: int, comment: str = "") -> Alert:
             raise Http404
         enforce([policy.acknowledge_refusal(actor, alert)])
         enforce([rules.still_open(status=alert.status)])
+        if alert.kind in CLOSED_ONLY_BY_SIGNATURE:
+            return _close_by_signature(actor=actor, alert=alert, comment=comment, password=password)
         alert.status = Alert.Status.ACKNOWLEDGED
         alert.acknowledged_by = actor
         alert.acknowledged_at = timezone.now()
@@ -131,6 +139,26 @@ def acknowledge(*, actor, alert_id: int, comment: str = "") -> Alert:
         alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "acknowledge_comment"])
         audit.record(actor=actor, action="alert.acknowledge", target=alert,
                      details={"kind": alert.kind, "target": alert.target_label, "comment": comment})
+    return alert
+
+
+def _close_by_signature(*, actor, alert: Alert, comment: str, password) -> Alert:
+    from common.errors import Refused
+    from personnel import roles
+
+    if not actor.groups.filter(name=roles.AUDITOR).exists():
+        raise Refused(_("Only an auditor may close a broken audit chain alert, by signing it."))
+    credential = audit.reauthenticate(signer=actor, password=password)
+    now = timezone.now()
+    alert.status = Alert.Status.RESOLVED
+    alert.acknowledged_by, alert.acknowledged_at, alert.acknowledge_comment = actor, now, comment
+    alert.resolved_at, alert.resolution_reason = now, SIGNED_CLOSE
+    alert.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "acknowledge_comment",
+                              "resolved_at", "resolution_reason"])
+    audit.record(actor=actor, action="alert.acknowledge", target=alert,
+                 details={"kind": alert.kind, "target": alert.target_label, "comment": comment, "signed": True})
+    audit.sign(signer=actor, credential=credential, meaning="checked", target=alert,
+               content={"alert": alert.pk, "kind": alert.kind, "target": alert.target_label, "comment": comment})
     return alert
 
 

@@ -22,16 +22,43 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # HMAC-SHA256 of the canonical event with a key the database does not hold (audit.chain.hmac_key);
+    # empty only on events written before keys were introduced
+    mac = models.CharField(_("keyed hash"), max_length=64, blank=True, default="", db_default="")
+    # the writing transaction (PostgreSQL: set by a trigger to txid_current(), whatever was sent), so a
+    # trigger can tell an event of the current transaction from any other
+    txid = models.BigIntegerField(_("transaction"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["seq"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["target_type", "target_id", "seq"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "seq"], name="audit_target_idx"),
+            models.Index(fields=["txid"], name="audit_txid_idx"),
+        ]
         default_permissions = ("view",)
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_label}"
+
+
+class VerifiedPoint(models.Model):
+    """The last point up to which the scheduled check found the chain intact (one row): the next
+    check verifies only what came after it, so its cost does not grow with the history. A hint for
+    speed only: `manage.py verify_audit` always verifies everything."""
+
+    seq = models.BigIntegerField(_("sequence number"))
+    hash = models.CharField(_("hash"), max_length=64)
+    verified_at = models.DateTimeField(_("verified at"))
+
+    class Meta:
+        verbose_name = _("verified point of the audit chain")
+        verbose_name_plural = _("verified points of the audit chain")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
 
 
 class AuditEventCarrier(models.Model):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .chain import canonical_json, event_hash, sha256_hex
+from .chain import canonical_json, event_hash, event_mac, sha256_hex
 from .models import GENESIS_HASH, AuditEvent, Signature
 
 
@@ -17,19 +17,137 @@ class ChainReport:
     reason: str = ""
 
 
-def verify_chain(*, chunk_size: int = 5000) -> ChainReport:
-    """Recompute every link. Reports the first sequence number where the chain breaks."""
-    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    events = AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size)
-    for event in events:
-        if event.seq != expected_seq:
-            return ChainReport(False, count, prev_hash, expected_seq, "missing event (sequence gap)")
-        if event.prev_hash != prev_hash:
-            return ChainReport(False, count, prev_hash, event.seq, "previous-hash link broken")
-        if event_hash(event) != event.hash:
-            return ChainReport(False, count, prev_hash, event.seq, "event content does not match its hash")
-        prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
-    return ChainReport(True, count, prev_hash)
+# below this many events a verification runs in this process; above, in parallel worker processes
+PARALLEL_FROM = 50_000
+
+
+def _check_rows(rows, *, keyed_from: int | None, key: bytes) -> dict:
+    """Check one stretch of the trail (rows in seq order, as tuples: audit.chain.ROW_FIELDS).
+    Within the stretch: no gaps, every prev_hash is the hash before it, every hash recomputes, every
+    keyed hash (from the first keyed event on, one is required) matches. The stretch's entry (its
+    first seq and prev_hash) is checked against the stretch before it by the caller."""
+    import hashlib
+    import hmac
+
+    from .chain import body_from_row
+
+    sha256, new_hmac = hashlib.sha256, hmac.new
+    out = {"ok": True, "count": 0, "first_seq": None, "entry_prev": None, "last_seq": None, "last_hash": None,
+           "broken_seq": None, "reason": ""}
+    expected = prev = None
+    for row in rows:
+        seq, stored_prev, stored_hash, mac = row[0], row[9], row[10], row[11]
+        if expected is None:
+            out["first_seq"], out["entry_prev"] = seq, stored_prev
+            expected, prev = seq, stored_prev
+        if seq != expected:
+            out.update(ok=False, broken_seq=expected, reason="missing event (sequence gap)")
+            return out
+        if stored_prev != prev:
+            out.update(ok=False, broken_seq=seq, reason="previous-hash link broken")
+            return out
+        canonical = canonical_json(body_from_row(row)).encode("utf-8")
+        if sha256(stored_prev.encode("ascii") + canonical).hexdigest() != stored_hash:
+            out.update(ok=False, broken_seq=seq, reason="event content does not match its hash")
+            return out
+        if mac or (keyed_from is not None and seq >= keyed_from):
+            if not hmac.compare_digest(new_hmac(key, canonical, sha256).hexdigest(), mac or ""):
+                out.update(ok=False, broken_seq=seq,
+                           reason="keyed hash does not match: the event was not written with the audit key")
+                return out
+        prev, expected = stored_hash, seq + 1
+        out["count"] += 1
+        out["last_seq"], out["last_hash"] = seq, stored_hash
+    return out
+
+
+def _check_stretch(first_seq: int, last_seq: int, keyed_from, key: bytes, chunk_size: int) -> dict:
+    from .chain import iter_rows
+
+    return _check_rows(iter_rows(first_seq=first_seq, last_seq=last_seq, chunk_size=chunk_size),
+                       keyed_from=keyed_from, key=key)
+
+
+def _stretch_in_worker(args) -> dict:
+    """In a worker process (forked): a fresh database connection of its own."""
+    from django.db import connections
+
+    try:
+        return _check_stretch(*args)
+    finally:
+        connections.close_all()
+
+
+def _keyed_from() -> int | None:
+    """The first event written with a key: every later one must carry a keyed hash too (events before
+    it predate the keys). Appending never removes it, so a keyless forgery after it is found."""
+    return AuditEvent.objects.exclude(mac="").order_by("seq").values_list("seq", flat=True).first()
+
+
+def verify_chain(*, chunk_size: int = 20000, after_seq: int = 0, after_hash: str = GENESIS_HASH,
+                 workers: int | None = None) -> ChainReport:
+    """Recompute every link after (after_seq, after_hash) (by default the whole trail from the
+    genesis). Reports the first sequence number where the chain breaks. Plain tuples, no model
+    objects; a long stretch is split into ranges checked in parallel processes, stitched in order."""
+    import os
+
+    from django.db import connection
+
+    from .chain import hmac_key
+
+    key, keyed_from = hmac_key(), _keyed_from()
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    total = last - after_seq
+    if workers is None:
+        workers = int(os.environ.get("AUDIT_VERIFY_WORKERS", "0")) or os.cpu_count() or 1
+    parallel_from = int(os.environ.get("AUDIT_VERIFY_PARALLEL_FROM", "0")) or PARALLEL_FROM
+    parallel = (workers > 1 and total >= parallel_from and connection.vendor == "postgresql"
+                and not connection.in_atomic_block)
+    if parallel:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from django.db import connections
+
+        parts = workers * 4  # smaller pieces balance uneven rows
+        size = -(-total // parts)
+        bounds = [(after_seq + 1 + i * size, min(after_seq + (i + 1) * size, last)) for i in range(parts)]
+        bounds = [(a, b) for a, b in bounds if a <= b]
+        connections.close_all()  # never share a connection with the forked workers
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            stretches = list(pool.map(_stretch_in_worker, [(a, b, keyed_from, key, chunk_size) for a, b in bounds]))
+    else:
+        stretches = [_check_stretch(after_seq + 1, last, keyed_from, key, chunk_size)]
+    expected, prev, count = after_seq + 1, after_hash, 0
+    for part in stretches:
+        if part["first_seq"] is None:  # an empty range: the next one (or the end) shows the gap
+            continue
+        if part["first_seq"] != expected:
+            return ChainReport(False, count, prev, expected, "missing event (sequence gap)")
+        if part["entry_prev"] != prev:
+            return ChainReport(False, count, prev, expected, "previous-hash link broken")
+        if not part["ok"]:
+            # the last good hash before the break: the stretch's last checked one, or its entry
+            good = part["last_hash"] if part["count"] else prev
+            return ChainReport(False, count + part["count"], good, part["broken_seq"], part["reason"])
+        count, expected, prev = count + part["count"], part["last_seq"] + 1, part["last_hash"]
+    if expected <= last:
+        return ChainReport(False, count, prev, expected, "missing event (sequence gap)")
+    return ChainReport(True, count, prev)
+
+
+def verify_since_last_point() -> ChainReport:
+    """The scheduled check: only the events after the last point found intact (its cost does not
+    grow with the history). The event at that point must still carry the hash seen then."""
+    from .models import VerifiedPoint
+
+    point = VerifiedPoint.objects.order_by("-pk").values_list("seq", "hash").first()
+    if point is None:
+        return verify_chain()
+    seq, hash_ = point
+    if not AuditEvent.objects.filter(seq=seq, hash=hash_).exists():
+        return ChainReport(False, 0, hash_, seq, "the last verified event was changed or removed")
+    return verify_chain(after_seq=seq, after_hash=hash_)
 
 
 def visible_events(*, user):
@@ -42,7 +160,7 @@ def verify_signature(signature: Signature, content: dict | None = None) -> list[
     """Problems found with one signature (empty list: it holds)."""
     problems = []
     event = signature.event
-    if event_hash(event) != event.hash:
+    if event_hash(event) != event.hash or (event.mac and event_mac(event) != event.mac):
         problems.append(_("its audit event was altered"))
     if event.details.get("content_hash") != signature.content_hash or event.actor_id != signature.signer_id:
         problems.append(_("the signature does not match its audit event"))

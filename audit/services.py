@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from common import access
 from common.errors import Refused, ValidationFailed
 
-from .chain import canonical_json, event_hash, normalise, sha256_hex
+from .chain import canonical_json, event_body, keyed_hash, normalise, sha256_hex
 from .models import GENESIS_HASH, AuditEvent, AuditEventCarrier, Signature
 
 # Any constant will do: every process that appends takes the same transaction-level lock.
@@ -66,7 +66,12 @@ def record(*, actor, action: str, target=None, details: dict | None = None, carr
         details=normalise(details or {}),
         prev_hash=prev_hash,
     )
-    event.hash = event_hash(event)
+    canonical = canonical_json(event_body(
+        seq=seq, at=event.at, actor_id=event.actor_id, actor_name=event.actor_name, action=action,
+        target_type=target_type, target_id=target_id, target_label=target_label, details=event.details,
+    ))
+    event.hash = sha256_hex(prev_hash + canonical)
+    event.mac = keyed_hash(canonical.encode("utf-8"))
     event.save(force_insert=True)
     named = access.carriers_named(target)
     named.update(getattr(c, "pk", c) for c in carriers)
@@ -152,3 +157,21 @@ def sign(*, signer, credential: Reauthentication, meaning: str, target, content:
             target_type=target_type,
             target_id=target_id,
         )
+
+
+def verify_scheduled():
+    """The scheduled check of the chain: verify only what came after the last point found intact,
+    then move that point to the head. A broken chain leaves the point where it was, so every later
+    check finds the break again (the alert stays until an auditor deals with it)."""
+    from . import selectors
+    from .models import VerifiedPoint
+
+    report = selectors.verify_since_last_point()
+    if report.ok and report.count:
+        head_seq = AuditEvent.objects.filter(hash=report.head).values_list("seq", flat=True).first()
+        if head_seq is not None:
+            with transaction.atomic():
+                VerifiedPoint.objects.update_or_create(
+                    pk=1, defaults={"seq": head_seq, "hash": report.head, "verified_at": timezone.now()}
+                )
+    return report

@@ -14,6 +14,16 @@ END
 $$ LANGUAGE plpgsql;
 """
 
+# every event carries the transaction that wrote it, whatever the writer sent: a carrier's trigger
+# (carriers/triggers.py) then knows whether a change comes with its own event of the same transaction
+PG_TXID_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_stamp_txid() RETURNS trigger AS $$
+BEGIN
+    NEW.txid := txid_current();
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+"""
 
 
 def install(connection) -> None:
@@ -24,6 +34,14 @@ def install(connection) -> None:
         tables = [table for table in TABLES if table in existing]
         if connection.vendor == "postgresql":
             cursor.execute(PG_FUNCTION, None)
+            if "audit_auditevent" in existing:
+                cursor.execute(PG_TXID_FUNCTION, None)
+                cursor.execute("DROP TRIGGER IF EXISTS audit_auditevent_txid ON audit_auditevent", None)
+                cursor.execute(
+                    "CREATE TRIGGER audit_auditevent_txid BEFORE INSERT ON audit_auditevent "
+                    "FOR EACH ROW EXECUTE FUNCTION audit_stamp_txid()", None
+                )
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE ALWAYS TRIGGER audit_auditevent_txid", None)
             for table in tables:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}", None)
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}", None)

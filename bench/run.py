@@ -211,6 +211,11 @@ def run(url: str) -> None:
 
     bench_gate_at_scale()
     bench_audit()
+    from bench.audit import (
+        bench_audit_verify,  # 2b. verifying the chain; the scheduled check at 1x, 10x history
+    )
+
+    bench_audit_verify()
     from bench.checks import bench_checks  # 3. the scheduled checks (alerts), BENCH_CHECK_CARRIERS
 
     bench_checks()

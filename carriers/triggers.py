@@ -38,6 +38,31 @@ END
 $$ LANGUAGE plpgsql;
 """
 
+# The present bound to the trail: a change of a carrier's holder, container, level, period or marking
+# is refused at commit unless the same transaction appended an audit event naming that carrier (its
+# target, or one of the carriers it names). The event's txid is stamped by the database
+# (audit/triggers.py), so neither the application role nor a session setting can fake it. Deferred
+# to commit, so a service may record the event before or after the change.
+BOUND_COLUMNS = ("holder_id", "container_id", "level", "secrecy_years", "secrecy_months", "period_start",
+                 "expires_on", "declassification_condition", "marking_zh", "marking_en")
+
+PG_BOUND_FUNCTION = """
+CREATE OR REPLACE FUNCTION carriers_bound_to_trail() RETURNS trigger AS $$
+BEGIN
+    IF NOT EXISTS (
+        SELECT 1 FROM audit_auditevent e
+         WHERE e.txid = txid_current()
+           AND ((e.target_type = 'carriers.carrier' AND e.target_id = NEW.id::text)
+                OR EXISTS (SELECT 1 FROM audit_auditeventcarrier ec
+                            WHERE ec.event_id = e.seq AND ec.carrier_id = NEW.id))) THEN
+        RAISE EXCEPTION 'carrier %: a change of its holder, container, level, period or marking needs its own audit event in the same transaction', NEW.id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+"""
+
 SQLITE_TRIGGERS = [
     """CREATE TRIGGER carriers_status_insert BEFORE INSERT ON carriers_carrier
        WHEN NEW.status NOT IN (%(initial)s)
@@ -78,6 +103,15 @@ def install(connection) -> None:
                 "FOR EACH ROW EXECUTE FUNCTION carriers_guard_status()", None
             )
             cursor.execute("ALTER TABLE carriers_carrier ENABLE ALWAYS TRIGGER carriers_status_guard", None)
+            cursor.execute(PG_BOUND_FUNCTION, None)
+            cursor.execute("DROP TRIGGER IF EXISTS carriers_bound_to_trail ON carriers_carrier", None)
+            changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in BOUND_COLUMNS)
+            cursor.execute(
+                "CREATE CONSTRAINT TRIGGER carriers_bound_to_trail AFTER UPDATE ON carriers_carrier "
+                f"DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN ({changed}) "
+                "EXECUTE FUNCTION carriers_bound_to_trail()", None
+            )
+            cursor.execute("ALTER TABLE carriers_carrier ENABLE ALWAYS TRIGGER carriers_bound_to_trail", None)
         elif connection.vendor == "sqlite":
             for name in ("carriers_status_insert", "carriers_status_move", "carriers_status_event"):
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")

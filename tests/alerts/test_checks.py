@@ -169,15 +169,29 @@ def test_audit_chain_broken_raises_a_critical_alert_then_resolves(org, run, monk
     from audit.selectors import ChainReport
 
     assert run("audit_chain_broken")["audit_chain_broken"]["created"] == 0  # the chain holds
-    monkeypatch.setattr(audit_selectors, "verify_chain", lambda: ChainReport(False, 4, "h", 5, "broken"))
+    monkeypatch.setattr(audit_selectors, "verify_since_last_point", lambda: ChainReport(False, 4, "h", 5, "broken"))
     assert run("audit_chain_broken")["audit_chain_broken"]["created"] == 1
     alert = active("audit_chain_broken").get()
     assert alert.severity == "critical" and alert.unit_id is None and "5" in alert.target_label
     told = set(alert.recipients.values_list("username", flat=True))
     assert {"auditor", "secretary", "other_secretary"} <= told and "staff_core" not in told
     assert run("audit_chain_broken")["audit_chain_broken"]["created"] == 0
-    monkeypatch.setattr(audit_selectors, "verify_chain", lambda: ChainReport(True, 4, "h"))
-    assert run("audit_chain_broken")["audit_chain_broken"]["resolved"] == 1
+    monkeypatch.setattr(audit_selectors, "verify_since_last_point", lambda: ChainReport(True, 4, "h"))
+    # the check never closes it itself: only an auditor's signed acknowledgement does
+    assert run("audit_chain_broken")["audit_chain_broken"]["resolved"] == 0
+    from alerts import services as alert_services
+    from audit.models import Signature
+    from common.errors import Refused, ValidationFailed
+    from tests.factories import PASSWORD
+
+    with pytest.raises(Refused):
+        alert_services.acknowledge(actor=org.secretary, alert_id=alert.pk, password=PASSWORD)
+    with pytest.raises(ValidationFailed):
+        alert_services.acknowledge(actor=org.auditor, alert_id=alert.pk, comment="seen")
+    assert active("audit_chain_broken").exists()
+    alert_services.acknowledge(actor=org.auditor, alert_id=alert.pk, comment="restored from backup", password=PASSWORD)
+    assert not active("audit_chain_broken").exists()
+    assert Signature.objects.filter(target_type="alerts.alert", target_id=str(alert.pk), signer=org.auditor).exists()
 
 
 def test_a_failing_check_is_logged_and_the_others_go_on(org, ended, run, monkeypatch, caplog):

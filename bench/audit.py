@@ -1,0 +1,126 @@
+"""The audit trail's verification (issue 16, item 2), each figure beside its baseline in the same run:
+
+- verify the chain (audit.selectors.verify_chain: plain tuples, ranges in parallel processes)
+  against SHA-256 over the same canonical bytes alone, in one process (the issue's baseline);
+- the scheduled check (audit.services.verify_scheduled: only the events since the last verified
+  point) with BENCH_AUDIT_HISTORY events of history and with ten times as many.
+
+The history is written straight into the table (COPY), chained and keyed exactly as record() does,
+so building a million events takes seconds, not an hour of record() calls.
+"""
+
+import hashlib
+import json
+import os
+import time
+from datetime import UTC, datetime, timedelta
+
+HISTORY = int(os.environ.get("BENCH_AUDIT_HISTORY", "100000"))
+NEW_EVENTS = int(os.environ.get("BENCH_AUDIT_NEW", "1000"))
+
+
+def _load():
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def append_history(n: int) -> None:
+    """n more events at the end of the chain, as record() would have written them."""
+    from django.db import connection
+
+    from audit.chain import canonical_json, event_body, keyed_hash
+    from audit.models import GENESIS_HASH, AuditEvent
+
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)
+    seq, prev = head
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    raw = connection.connection  # the psycopg connection under Django's
+    connection.ensure_connection()
+    with raw.cursor() as cur, cur.copy(
+        "COPY audit_auditevent (seq, at, actor_name, action, target_type, target_id, target_label, details,"
+        " prev_hash, hash, mac) FROM STDIN"
+    ) as copy:
+        for i in range(n):
+            seq += 1
+            at = start + timedelta(microseconds=seq * 1000)
+            details = {"carrier": seq % 9973, "count": i % 7, "note": "基准 bench", "ok": True}
+            body = event_body(seq=seq, at=at, actor_id=None, actor_name="system", action="bench.history",
+                              target_type="carriers.carrier", target_id=str(seq % 9973),
+                              target_label=f"B-2026-{seq % 9973:07d}", details=details)
+            canonical = canonical_json(body)
+            digest = hashlib.sha256((prev + canonical).encode("utf-8")).hexdigest()
+            copy.write_row((seq, at, "system", "bench.history", "carriers.carrier", str(seq % 9973),
+                            f"B-2026-{seq % 9973:07d}", json.dumps(details, ensure_ascii=False), prev, digest,
+                            keyed_hash(canonical.encode("utf-8"))))
+            prev = digest
+    raw.commit()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE audit_auditevent")
+
+
+def hashing_alone() -> tuple[float, int]:
+    """SHA-256 over the same canonical bytes (prev_hash || canonical event), already in memory."""
+    from audit.chain import ROW_FIELDS, body_from_row, canonical_json, iter_rows
+
+    blobs = []
+    for row in iter_rows():
+        blobs.append(row[ROW_FIELDS.index("prev_hash")].encode() + canonical_json(body_from_row(row)).encode("utf-8"))
+    sha256 = hashlib.sha256
+    start = time.perf_counter()
+    for blob in blobs:
+        sha256(blob).hexdigest()
+    return time.perf_counter() - start, len(blobs)
+
+
+def scheduled_check_time() -> float:
+    """Move the verified point to the head, append NEW_EVENTS, time the scheduled check."""
+    from audit.services import verify_scheduled
+
+    report = verify_scheduled()  # brings the point to the head (a full check the first time)
+    assert report.ok, report
+    append_history(NEW_EVENTS)
+    start = time.perf_counter()
+    report = verify_scheduled()
+    elapsed = time.perf_counter() - start
+    assert report.ok and report.count == NEW_EVENTS, report
+    return elapsed
+
+
+def bench_audit_verify() -> None:
+    from django.db import connection
+
+    from audit.selectors import verify_chain
+
+    start = time.perf_counter()
+    append_history(HISTORY)
+    print(f"[audit-verify] {HISTORY} events written (COPY, chained and keyed) in {time.perf_counter() - start:.1f} s; "
+          f"cores {os.cpu_count()}, load {_load()}")
+    t_hash, n = hashing_alone()
+    connection.close()
+    start = time.perf_counter()
+    report = verify_chain()
+    t_verify = time.perf_counter() - start
+    assert report.ok, report
+    start = time.perf_counter()
+    report1 = verify_chain(workers=1)
+    t_single = time.perf_counter() - start
+    assert report1.ok, report1
+    print(f"[audit-verify] verify_chain: {n / t_verify:,.0f} events/s (parallel), {n / t_single:,.0f} events/s "
+          f"(one process); SHA-256 over the same canonical bytes alone: {n / t_hash:,.0f} events/s; "
+          f"ratio verify/hashing = {t_hash / t_verify:.2f} (goal >= 0.7); load {_load()}")
+    t1 = scheduled_check_time()
+    append_history(HISTORY * 9)
+    t10 = scheduled_check_time()
+    print(f"[audit-verify] scheduled check of {NEW_EVENTS} new events: {t1 * 1000:.0f} ms with {HISTORY} events of "
+          f"history, {t10 * 1000:.0f} ms with {HISTORY * 10}; ratio 10x/1x = {t10 / t1:.2f} (goal: flat, ~1); "
+          f"load {_load()}")
+
+
+if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.run import scratch_django_database
+
+    with scratch_django_database():
+        bench_audit_verify()
