@@ -135,10 +135,12 @@ def test_html_queue_exactly_mine_and_404_for_others(client, org):
 
 
 def test_api_delegation_gives_the_acting_head_the_open_steps(org):
-    from datetime import date, timedelta
+    from datetime import timedelta
+
+    from django.utils import timezone
 
     request = submit(org)
-    today = date.today()
+    today = timezone.localdate()  # the registry's day (Asia/Shanghai), not the machine's
     payload = {"delegator": org.head_res.pk, "delegate": org.staff_important.pk, "starts_on": str(today),
                "ends_on": str(today + timedelta(days=3)), "reason": "出差"}
     assert api(org.staff_core).post("/api/v1/delegations/", payload, format="json").status_code == 403

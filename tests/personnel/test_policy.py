@@ -15,6 +15,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from carriers import services as carrier_services
@@ -137,7 +138,7 @@ def test_who_keeps_a_secrecy_file(org):
 
 
 def test_secrecy_file_rows_are_read_with_the_file(org):
-    today = date.today()
+    today = timezone.localdate()
     services.record_training(actor=org.secretary, person=org.staff_core.person, course="保密", held_on=today,
                              result="passed", hours=Decimal("2"))
     rows = TrainingRecord.objects.all()
