@@ -1,5 +1,7 @@
-"""The second factor: an authenticator app (TOTP, django-otp's TOTPDevice) and ten one-time
-recovery codes (accounts.models.RecoveryDevice, SHA-256 of each code kept, shown once).
+"""The second factor: an authenticator app (TOTP, accounts.models.AuthenticatorDevice: django-otp's
+TOTPDevice with its secret encrypted by a key the database does not hold, accounts/otp_crypto.py)
+and ten one-time recovery codes (accounts.models.RecoveryDevice, SHA-256 of each code kept, shown
+once).
 
 - A person enrols themselves (/account/factors/): a QR code drawn here, confirmed with a first code,
   then the recovery codes. Nobody else ever sees the secret; the secrecy office of the person's unit
@@ -8,7 +10,7 @@ recovery codes (accounts.models.RecoveryDevice, SHA-256 of each code kept, shown
   session is theirs. REGISTRY["OTP_REQUIRED_ROLES"] makes the factor mandatory: such a person is sent
   to enrol before anything else (RequireFactorMiddleware).
 - Signing (audit.services.reauthenticate): the password and the current code of the same device.
-- A code is accepted once: TOTPDevice.last_t refuses any code of a time step already used, and the
+- A code is accepted once: AuthenticatorDevice.last_t refuses any code of a time step already used, and the
   device row is locked while a code is checked, so two requests cannot both spend one code.
 - Every enrolment, reset, recovery-code use and wrong code is on the audit trail; a wrong code also
   counts towards the account's lockout (django-axes listens to user_login_failed). A refusal that
@@ -38,13 +40,12 @@ from django.utils.translation import gettext_lazy
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.oath import TOTP, hotp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
 from common import access
 from common.errors import DomainError, Refused, ValidationFailed
 
-from .models import RecoveryCode, RecoveryDevice, recovery_digest
+from .models import AuthenticatorDevice, RecoveryCode, RecoveryDevice, recovery_digest
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +70,17 @@ def _user_model():
     return get_user_model()
 
 
-def totp_device(user, *, confirmed: bool | None = True) -> TOTPDevice | None:
+def totp_device(user, *, confirmed: bool | None = True) -> AuthenticatorDevice | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    devices = TOTPDevice.objects.filter(user=user)
+    devices = AuthenticatorDevice.objects.filter(user=user)
     if confirmed is not None:
         devices = devices.filter(confirmed=confirmed)
     return devices.order_by("-pk").first()
 
 
 def has_factor(user) -> bool:
-    return bool(user and user.is_authenticated and TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    return bool(user and user.is_authenticated and AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def recovery_codes_left(user) -> int:
@@ -100,7 +101,7 @@ def must_enrol(user) -> bool:
     return factor_required(user) and not has_factor(user)
 
 
-def provisioning(device: TOTPDevice) -> dict:
+def provisioning(device: AuthenticatorDevice) -> dict:
     """What the person's own enrolment page shows: the otpauth URI as a QR code (SVG drawn here,
     nothing fetched) and the secret in base32 for typing by hand."""
     import segno
@@ -166,7 +167,7 @@ def _record_failure(*, user, request, context: str, reason: str, device_pk: int 
 
     def write():
         if device_pk is not None:
-            device = TOTPDevice.objects.select_for_update().filter(pk=device_pk).first()
+            device = AuthenticatorDevice.objects.select_for_update().filter(pk=device_pk).first()
             if device is not None:
                 device.throttle_increment(commit=True)
         audit.record(actor=user, action="account.factor_failed", target=_target(user),
@@ -193,7 +194,7 @@ def _normalise(code) -> str:
     return "".join(str(code or "").split())
 
 
-def _is_replay(device: TOTPDevice, code: str) -> bool:
+def _is_replay(device: AuthenticatorDevice, code: str) -> bool:
     """The code is right for a time step already used (within the accepted window)."""
     if not code.isdigit() or device.last_t < 0:
         return False
@@ -206,7 +207,7 @@ def _is_replay(device: TOTPDevice, code: str) -> bool:
     return False
 
 
-def _check_totp(device: TOTPDevice, code: str) -> None:
+def _check_totp(device: AuthenticatorDevice, code: str) -> None:
     """Inside a transaction, the device row locked: accept `code` once, or raise _Refusal (the
     caller rolls back what django-otp wrote and records the failure itself)."""
     allowed, info = device.verify_is_allowed()
@@ -239,14 +240,14 @@ def _refusal_error(refusal: _Refusal, field: str):
 def check_signing_code(*, signer, code, request=None) -> None:
     """Called by audit.services.reauthenticate after the password: a signer with an authenticator
     also gives its current code, accepted once (so two signatures cannot share one code)."""
-    if not TOTPDevice.objects.filter(user=signer, confirmed=True).exists():
+    if not AuthenticatorDevice.objects.filter(user=signer, confirmed=True).exists():
         return
     code = _normalise(code)
     try:
         if not code:
             raise _Refusal("missing")
         with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().filter(user=signer, confirmed=True).order_by("-pk").first()
+            device = AuthenticatorDevice.objects.select_for_update().filter(user=signer, confirmed=True).order_by("-pk").first()
             _check_totp(device, code)
     except _Refusal as refusal:
         if refusal.reason == "missing":
@@ -272,7 +273,7 @@ def check_login_code(*, user, code, request=None, context: str = "login"):
         if not code:
             raise _Refusal("missing")
         with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("-pk").first()
+            device = AuthenticatorDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("-pk").first()
             if device is not None and code.isdigit():
                 _check_totp(device, code)
                 if context != "login":  # a login is recorded once, as account.login
@@ -315,7 +316,7 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
-def start_enrolment(*, actor) -> TOTPDevice:
+def start_enrolment(*, actor) -> AuthenticatorDevice:
     """A new, unconfirmed authenticator for the actor (replacing an unconfirmed one)."""
     if actor is None or not actor.is_authenticated:
         raise Refused(_("Log in first."))
@@ -323,8 +324,8 @@ def start_enrolment(*, actor) -> TOTPDevice:
         raise ValidationFailed({"non_field_errors": [_("You already have an authenticator; remove it first to enrol another.")]},
                                code="already_enrolled")
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
+        AuthenticatorDevice.objects.filter(user=actor, confirmed=False).delete()
+        return AuthenticatorDevice.objects.create(user=actor, name="authenticator", confirmed=False)
 
 
 def confirm_enrolment(*, actor, code, request=None) -> list[str]:
@@ -335,7 +336,7 @@ def confirm_enrolment(*, actor, code, request=None) -> list[str]:
         raise ValidationFailed({"code": [_("Enter the code your authenticator shows.")]}, code="code_required")
     try:
         with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("-pk").first()
+            device = AuthenticatorDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("-pk").first()
             if device is None:
                 raise ValidationFailed({"non_field_errors": [_("Start the enrolment again: no authenticator is waiting for its first code.")]},
                                        code="no_enrolment")
@@ -380,7 +381,7 @@ def remove_own_factor(*, actor, password, code, request=None) -> None:
 def _delete_factors(user) -> int:
     from .models import SecurityKey
 
-    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    removed, _detail = AuthenticatorDevice.objects.filter(user=user).delete()
     RecoveryDevice.objects.filter(user=user).delete()
     SecurityKey.objects.filter(user=user).delete()
     return removed
@@ -524,7 +525,7 @@ def record_login(*, user, device=None) -> None:
     """The successful login on the trail, with how it was made (password alone or with a factor)."""
     from .models import SecurityKey
 
-    kinds = ((RecoveryDevice, "recovery"), (SecurityKey, "security_key"), (TOTPDevice, "totp"))
+    kinds = ((RecoveryDevice, "recovery"), (SecurityKey, "security_key"), (AuthenticatorDevice, "totp"))
     kind = "none" if device is None else next(name for cls, name in kinds if isinstance(device, cls))
     with transaction.atomic():
         audit.record(actor=user, action="account.login", target=_target(user), details={"second_factor": kind})

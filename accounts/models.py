@@ -1,16 +1,64 @@
 """Tables of the accounts app: second factors (django-otp devices and recovery codes) and API
 tokens. Only digests of recovery codes and tokens are stored; what a person types or receives is
-shown once and never kept."""
+shown once and never kept. An authenticator's TOTP secret is stored encrypted with a key the
+database does not hold (accounts/otp_crypto.py)."""
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import otp_crypto
 
 # --- second factor and API tokens (accounts/factors.py, accounts/tokens.py) ---------------------
+
+
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238): django-otp's TOTPDevice, except that the secret is
+    kept encrypted (Fernet, accounts/otp_crypto.py) instead of in clear. A code is accepted once:
+    last_t is the time step of the last code accepted and only a later step verifies (the same
+    verify_token as TOTPDevice's)."""
+
+    encrypted_key = models.TextField(editable=False)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def save(self, *args, **kwargs):
+        if not self.encrypted_key:  # a new device: a new random 160-bit secret
+            self.bin_key = secrets.token_bytes(20)
+        super().save(*args, **kwargs)
+
+    @property
+    def bin_key(self) -> bytes:
+        """The secret (decrypted; never stored in this form)."""
+        cached = getattr(self, "_bin_key", None)
+        if cached is None or cached[0] != self.encrypted_key:
+            cached = self._bin_key = (self.encrypted_key, otp_crypto.decrypt(self.encrypted_key))
+        return cached[1]
+
+    @bin_key.setter
+    def bin_key(self, value: bytes) -> None:
+        self.encrypted_key = otp_crypto.encrypt(bytes(value))
+        self._bin_key = (self.encrypted_key, bytes(value))
+
+    # exactly TOTPDevice's: replay refusal (last_t), throttling, the otpauth:// URI
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
 
 
 class RecoveryDevice(ThrottlingMixin, TimestampMixin, Device):

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from common import access
 from personnel import roles
 
-from .models import ApiToken, RecoveryCode, RecoveryDevice, SecurityKey
+from .models import ApiToken, AuthenticatorDevice, RecoveryCode, RecoveryDevice, SecurityKey
 
 
 def visible_tokens(queryset: QuerySet, user) -> QuerySet:
@@ -23,6 +23,7 @@ def nobody(queryset: QuerySet, user) -> QuerySet:
 
 def register() -> None:
     access.register(ApiToken, visible_tokens)
+    access.register(AuthenticatorDevice, nobody)
     access.register(RecoveryDevice, nobody)
     access.register(RecoveryCode, nobody)
     access.register(SecurityKey, nobody)

@@ -119,10 +119,11 @@ def api_token(user) -> str:
 
 
 def enrol_totp(user):
-    """A confirmed authenticator (django-otp TOTPDevice) for `user`, as after enrolment."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    """A confirmed authenticator (accounts.models.AuthenticatorDevice, its secret encrypted) for
+    `user`, as after enrolment."""
+    from accounts.models import AuthenticatorDevice
 
-    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return AuthenticatorDevice.objects.create(user=user, name="authenticator", confirmed=True)
 
 
 def totp_code(device, steps: int = 0) -> str:

@@ -260,9 +260,42 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # django-otp (accounts/factors.py): the name shown in authenticator apps; no clock-drift learning
-# (a code is accepted within one step either side and only once: TOTPDevice.last_t)
+# (a code is accepted within one step either side and only once: AuthenticatorDevice.last_t)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Carrier Registry")
 OTP_TOTP_SYNC = False
+
+
+def _otp_encryption_key_file() -> str:
+    """The file of the key that encrypts authenticator secrets (accounts/otp_crypto.py). Production
+    refuses to start without it, as without DJANGO_SECRET_KEY; the embedded mode derives the key
+    from SECRET_KEY. `manage.py make_otp_key` may run before the file exists (it makes it)."""
+    import sys
+
+    path = env_str("OTP_ENCRYPTION_KEY_FILE", "")
+    making_it = len(sys.argv) > 1 and sys.argv[1] == "make_otp_key"
+    if not path:
+        if PRODUCTION and not making_it:
+            raise ImproperlyConfigured(
+                "OTP_ENCRYPTION_KEY_FILE is not set. In production the registry does not start without the "
+                "key that encrypts authenticator secrets: make it with `python manage.py make_otp_key --path "
+                "/etc/registry/otp.key` and set OTP_ENCRYPTION_KEY_FILE to it on every web, worker and beat "
+                "process (docs/operations.md)."
+            )
+        return ""
+    if not making_it:
+        from accounts.otp_crypto import load_keys
+
+        try:
+            load_keys(path)
+        except (OSError, ValueError) as exc:
+            raise ImproperlyConfigured(
+                f"OTP_ENCRYPTION_KEY_FILE {path} is not a readable Fernet key file ({exc}); make it with "
+                "`python manage.py make_otp_key` (docs/operations.md)."
+            ) from None
+    return path
+
+
+OTP_ENCRYPTION_KEY_FILE = _otp_encryption_key_file()
 # security keys (accounts/factors_keys.py): the relying party id, by default the host name of the request
 WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")
 X_FRAME_OPTIONS = "DENY"
