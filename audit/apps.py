@@ -25,3 +25,11 @@ class AuditConfig(AppConfig):
         from . import policy
 
         policy.register()
+        # every event also to syslog when AUDIT_SYSLOG_HOST is set (after commit, never blocking)
+        from . import forwarding
+
+        forwarding.connect()
+        # a signed checkpoint after each inventory close and destruction (audit/checkpoints.py)
+        from . import checkpoints
+
+        checkpoints.connect()

@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit import checkpoints as audit_checkpoints
 from audit import services as audit_services
 from audit.selectors import verify_chain
 from common import access
@@ -120,6 +121,8 @@ def _pdf_context(register, *, actor, extract, chain, drawn_at, language: str) ->
             "filters": [(str(label), str(value)) for label, value in (
                 extract.described if extract.described is not None else describe_filters(extract.filters))],
             "chain": chain,
+            # the paper witness: the signed checkpoint the register was drawn from, as text and QR code
+            "witness": audit_checkpoints.witness(actor=actor),
             "drawn_at": timezone.localtime(drawn_at),
             "exported_by": audit_services.actor_name_of(actor),
         }
