@@ -45,6 +45,7 @@ from audit import services as audit
 from common import access
 from common.errors import DomainError, Refused, ValidationFailed
 
+from . import otp_crypto
 from .models import AuthenticatorDevice, RecoveryCode, RecoveryDevice, recovery_digest
 
 log = logging.getLogger(__name__)
@@ -215,10 +216,15 @@ def _check_totp(device: AuthenticatorDevice, code: str) -> None:
         raise _Refusal("throttled", locked_until=(info or {}).get("locked_until"))
     if not code.isdigit() or len(code) != device.digits:
         raise _Refusal("malformed", device.pk)
-    if _is_replay(device, code):
-        raise _Refusal("replayed", device.pk)
-    if not device.verify_token(code):
-        raise _Refusal("wrong", device.pk)
+    try:
+        if _is_replay(device, code):
+            raise _Refusal("replayed", device.pk)
+        if not device.verify_token(code):
+            raise _Refusal("wrong", device.pk)
+    except otp_crypto.InvalidToken:  # another key than the one it was encrypted with, or an altered row
+        log.critical("authenticator %s of user %s cannot be decrypted: check OTP_ENCRYPTION_KEY_FILE",
+                     device.pk, device.user_id)
+        raise _Refusal("unreadable") from None
 
 
 def _refusal_error(refusal: _Refusal, field: str):
@@ -234,6 +240,9 @@ def _refusal_error(refusal: _Refusal, field: str):
                                 code="code_replayed")
     if refusal.reason == "missing":
         return ValidationFailed({field: [_("Enter the code from your authenticator.")]}, code="code_required")
+    if refusal.reason == "unreadable":
+        return ValidationFailed({field: [_("Your authenticator cannot be checked on this server; ask the secrecy "
+                                           "office to reset it, or use a recovery code.")]}, code="factor_unreadable")
     return ValidationFailed({field: [_("The code is not correct.")]}, code="code_wrong")
 
 

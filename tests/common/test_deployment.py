@@ -52,6 +52,13 @@ def production_env(tmp_path) -> dict[str, str]:
     env = {name: value.replace("…", "x") for name, value in env.items()}
     env["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(64)
     env["REGISTRY_VAR_DIR"] = str(tmp_path / "var")
+    if "OTP_ENCRYPTION_KEY_FILE" in env:  # the documented path, made as the operator would (make_otp_key)
+        from accounts.otp_crypto import write_key
+
+        key_file = tmp_path / "otp.key"
+        if not key_file.exists():
+            write_key(key_file)
+        env["OTP_ENCRYPTION_KEY_FILE"] = str(key_file)
     return env
 
 

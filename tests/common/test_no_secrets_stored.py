@@ -7,13 +7,15 @@ second step, a token, a handover signed with password and code and sent with an 
 its parameters included) and the e-mails sent are searched for each secret, plainly; a password or
 a six-digit code also as an unkeyed hash (MD5, SHA-1, SHA-256), which one guess per candidate would
 undo. (Tokens and recovery codes carry 80 bits or more: their SHA-256 is how they are meant to be
-kept, so only their plain text is searched.)"""
+kept, so only their plain text is searched.) The authenticator's TOTP secret is searched too, as
+base32 and as hex: it is stored encrypted with a key the database does not hold."""
 
 import hashlib
 import json
 import logging
 import re
 import time
+from base64 import b32decode
 
 import pyotp
 import pytest
@@ -132,6 +134,9 @@ def drive_the_registry(org) -> dict[str, str]:
     recovery = _scrape(r"<li><code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code></li>",
                        shown.content.decode(), "recovery codes")
     secrets_used["first code"] = first_code
+    # the authenticator's secret itself: stored encrypted (accounts/otp_crypto.py), never as base32 or hex
+    secrets_used["authenticator key (base32)"] = key.rstrip("=")
+    secrets_used["authenticator key (hex)"] = b32decode(key + "=" * (-len(key) % 8)).hex()
     for n, code in enumerate(recovery, 1):
         secrets_used[f"recovery code {n}"] = code
         secrets_used[f"recovery code {n} (as typed without dashes)"] = code.replace("-", "")
