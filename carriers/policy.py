@@ -40,17 +40,45 @@ def visible_carriers(queryset: QuerySet, user) -> QuerySet:
         need = Q(unit_id=person.unit_id) | Q(holder_id__in=unit_people)
         need |= Q(pk__in=Carrier.scope_units.through.objects.filter(unit_id=person.unit_id).values("carrier_id"))
         need |= Q(pk__in=_personal_sources(user, person, holder=False))
+    elif _knows_many(user, person):
+        # Someone who may know of many carriers (a large department scope, many grants): each
+        # source is an id set the database hashes once, tested row by row while the list reads
+        # its first page off the ordering's index.
+        need = Q(holder_id=user.pk)
+        for source in _sources(user, person, holder=False):
+            need |= Q(pk__in=source)
     else:
-        # Everyone else sees a small part of the registry: one set of ids (what they hold, their
-        # scope, their grants) that the database can drive the query from, or hash once.
+        # Someone who may know of few carriers: one set of ids (what they hold, their scope, their
+        # grants) that the database drives the query from, whatever the registry's size.
         need = Q(pk__in=_personal_sources(user, person, holder=True))
     return queryset.filter(need, level__lte=person.clearance)
 
 
+# above this many ids in a person's own sources, testing rows beats driving from the ids
+DENSE_SOURCES = 5000
+
+
+def _knows_many(user, person) -> bool:
+    """Whether the person's own sources hold more than DENSE_SOURCES ids (counted at most that far,
+    once per request's user object)."""
+    cached = getattr(user, "_registry_knows_many", None)
+    if cached is None:
+        union = _personal_sources(user, person, holder=True)
+        cached = Carrier.objects.filter(pk__in=union).order_by().values("pk")[: DENSE_SOURCES + 1].count() > DENSE_SOURCES
+        user._registry_knows_many = cached
+    return cached
+
+
 def _personal_sources(user, person, *, holder: bool) -> QuerySet:
-    """The ids of the carriers a person may know of personally, as one UNION ALL: held (unless the
-    caller tests the holder itself), named in the scope, in their department's scope, granted to
-    them or to one of their groups, or held in the department they head."""
+    """The ids of the carriers a person may know of personally, as one UNION ALL."""
+    first, *rest = _sources(user, person, holder=holder)
+    return first.union(*rest, all=True)
+
+
+def _sources(user, person, *, holder: bool) -> list[QuerySet]:
+    """The id sets of the carriers a person may know of personally: held (unless the caller tests
+    the holder itself), named in the scope, in their department's scope, granted to them or to one
+    of their groups, or held in the department they head."""
     sources = [
         Carrier.scope_people.through.objects.filter(user_id=user.pk).values("carrier_id"),
         CarrierUserObjectPermission.objects.filter(user_id=user.pk, permission__codename="view_carrier")
@@ -67,8 +95,7 @@ def _personal_sources(user, person, *, holder: bool) -> QuerySet:
         if roles.DEPARTMENT_HEAD in access.roles_of(user):
             department_people = Person.objects.filter(department_id=person.department_id).values("user_id")
             sources.append(Carrier.objects.filter(holder_id__in=department_people).order_by().values("pk"))
-    first, *rest = sources
-    return first.union(*rest, all=True)
+    return sources
 
 
 def visible_containers(queryset: QuerySet, user) -> QuerySet:
