@@ -10,7 +10,6 @@ import time
 import urllib.request
 import uuid
 
-import psycopg
 import pytest
 from celery import Celery
 
@@ -78,8 +77,18 @@ def _run(tmp_path, queue, log_path, port, broker, redis):
                 }, token=body["token"])
                 assert status == 201, body
                 registered = body["id"]
-            with psycopg.connect(url) as conn:  # the new carrier's period has ended too (due)
-                conn.execute("UPDATE carriers_carrier SET expires_on = current_date - 1 WHERE id = %s", [registered])
+            # the new carrier's period has ended too (due): set back with its own audit event, as the
+            # database refuses a change of period without one
+            manage(url, "shell", "-c", (
+                "from datetime import timedelta\n"
+                "from django.db import transaction\n"
+                "from django.utils import timezone\n"
+                "from audit import services as audit\n"
+                "from carriers.models import Carrier\n"
+                "with transaction.atomic():\n"
+                f"    Carrier.objects.filter(pk={int(registered)}).update(expires_on=timezone.localdate() - timedelta(days=1))\n"
+                f"    audit.record(actor=None, action='test.backdated', target=Carrier.objects.get(pk={int(registered)}))\n"
+            ))
             time.sleep(2)
             assert worker.poll() is None, log_path.read_text()  # the worker waits for its broker
 

@@ -23,7 +23,9 @@ VISIBILITY = 3  # seconds: the killed run's message comes back this soon
 
 SEED = (
     "from datetime import timedelta\n"
+    "from django.db import transaction\n"
     "from django.utils import timezone\n"
+    "from audit import services as audit\n"
     "from carriers.models import Carrier\n"
     "from personnel import roles\n"
     "from tests.factories import DepartmentFactory, PersonFactory, UnitFactory, ContainerFactory, register\n"
@@ -34,8 +36,25 @@ SEED = (
     "today = timezone.localdate()\n"
     "for i, days in enumerate((-5, 30, 4000)):\n"
     "    c = register(sec, container=safe, level=2, copy_number=f'00000{i + 1}', copies_total=3)\n"
-    "    Carrier.objects.filter(pk=c.pk).update(expires_on=today + timedelta(days=days))\n"
+    # a period set back in time, with its own audit event (the database refuses it without one)
+    "    with transaction.atomic():\n"
+    "        Carrier.objects.filter(pk=c.pk).update(expires_on=today + timedelta(days=days))\n"
+    "        audit.record(actor=sec, action='test.backdated', target=c, details={'days': days})\n"
 )
+
+
+def set_expiry(url, carrier_id, days):
+    """Move a carrier's period end, with its own audit event (the database refuses it without)."""
+    manage(url, "shell", "-c", (
+        "from datetime import timedelta\n"
+        "from django.db import transaction\n"
+        "from django.utils import timezone\n"
+        "from audit import services as audit\n"
+        "from carriers.models import Carrier\n"
+        "with transaction.atomic():\n"
+        f"    Carrier.objects.filter(pk={int(carrier_id)}).update(expires_on=timezone.localdate() + timedelta(days={int(days)}))\n"
+        f"    audit.record(actor=None, action='test.backdated', target=Carrier.objects.get(pk={int(carrier_id)}))\n"
+    ))
 
 
 @contextlib.contextmanager
@@ -122,12 +141,10 @@ def test_worker_runs_checks_once_and_survives_a_kill(tmp_path):
             [(kind, target, status)] = alert_rows(url)
             assert (kind, status) == ("secrecy_ended", "open")
             # clearing the condition resolves it
-            with psycopg.connect(url) as conn:
-                conn.execute("UPDATE carriers_carrier SET expires_on = current_date + 3650 WHERE id = %s", [target])
+            set_expiry(url, target, 3650)
             third = wait_result(sender.send_task(TASK, kwargs={"only": "secrecy_ended"}, queue=queue), worker, log_path)
             assert third == {"secrecy_ended": {"created": 0, "resolved": 1}}
-            with psycopg.connect(url) as conn:  # due again, for the kill below
-                conn.execute("UPDATE carriers_carrier SET expires_on = current_date - 2 WHERE id = %s", [target])
+            set_expiry(url, target, -2)  # due again, for the kill below
 
             # Hold the lock of the second check so the full run stops inside it, after the first
             # check (secrecy_expiring) committed its alert; then SIGKILL the worker mid-task.
