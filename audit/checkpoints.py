@@ -417,11 +417,17 @@ def proof_for_event(*, user, seq: int, checkpoint_seq: int | None = None) -> dic
 
 
 def proof_for_signature(*, user, pk: int, checkpoint_seq: int | None = None) -> dict:
-    from registers.workspace import signature_check
+    from django.http import Http404
 
-    check = signature_check(user=user, pk=pk)
-    proof = proof_for_event(user=user, seq=check.signature.event.seq, checkpoint_seq=checkpoint_seq)
-    return {**proof, "signature": check.signature.pk}
+    from common import access
+
+    from .models import Signature
+
+    signature = access.restrict(Signature.objects.filter(pk=pk), user).select_related("event").first()
+    if signature is None:
+        raise Http404
+    proof = proof_for_event(user=user, seq=signature.event.seq, checkpoint_seq=checkpoint_seq)
+    return {**proof, "signature": signature.pk}
 
 
 def proof_between(*, old_seq: int, new_seq: int | None = None) -> dict:
