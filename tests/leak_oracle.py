@@ -7,11 +7,16 @@ cannot open. The crawler reads, as one user:
 - every GET operation of the OpenAPI schema: each collection (page_size raised, `next` followed)
   and each path with an {id}-style parameter, filled with ids of existing rows;
 - every HTML page reachable from "/" by same-site <a href> links, CSV and PDF downloads included;
-- the pages and API paths that the most privileged readers found (so that each user also asks for
-  the detail pages of objects they cannot see).
+- the pages and API rows that the reference readers (each unit's Top Secret secrecy office) found
+  naming a staged probe carrier, so that each reader also asks for the detail pages of objects
+  they may not see.
 
-Everything is made by the real services (common.demo.seed, then `stage`), inside the caller's
-transaction; nothing here writes a model directly."""
+Every kind of page and every operation is read by every reader; how many instances of each is set
+by the budget below (LEAK_DEPTH raises it). A number or title that the request itself carries (a
+filter, a "next" field echoed) is the reader's own words, not a leak.
+
+Everything is made by the real services (common.demo.seed, then build_world's staging), inside the
+caller's transaction; nothing here writes a model directly."""
 
 from __future__ import annotations
 
@@ -453,8 +458,8 @@ DEPTH = int(os.environ.get("LEAK_DEPTH", "1"))
 MAX_PAGES = 400     # HTML pages per reader
 PER_PATTERN = DEPTH  # pages per pattern (digits as {n}, query keys), for links not by a probe's name
 PROBE_NEAR = 600    # characters around a link in which a probe's number or title makes it "hot"
-HOT_PER_PATTERN = 3 * DEPTH  # pages per pattern for hot links and for the reference readers' probe pages
-HOT_PAGES = 30 * DEPTH  # pages the reference readers found naming a probe, asked by every reader
+HOT_PER_PATTERN = 2 * DEPTH  # pages per pattern for hot links and for the reference readers' probe pages
+HOT_PAGES = 20 * DEPTH  # pages the reference readers found naming a probe, asked by every reader
 MAX_API_PAGES = 40  # pages of one collection (`next` followed)
 IDS_OWN = DEPTH     # per {id} path: ids of the reader's own collection answer
 IDS_HOT = 2 * DEPTH  # ... ids whose row, as the reference readers read it, names a probe
