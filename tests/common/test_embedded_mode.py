@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -41,8 +42,10 @@ def test_embedded_mode_seeds_once_serves_and_runs_checks(tmp_path):
     assert "secretary" in logins and "head_res" in logins and "auditor" in logins
 
     port = free_port()
+    log_path = tmp_path / "serve.log"
+    log_file = open(log_path, "w")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen([sys.executable, "manage.py", "serve_embedded", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=log_file, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for_port(port, proc=proc)
         base = f"http://127.0.0.1:{port}"
@@ -57,9 +60,17 @@ def test_embedded_mode_seeds_once_serves_and_runs_checks(tmp_path):
         listing = urllib.request.Request(f"{base}/api/v1/carriers/?page_size=1", headers={"Authorization": f"Token {token}"})
         with urllib.request.urlopen(listing) as resp:
             assert json.load(resp)["count"] == int(carriers)
+        # every scheduled entry runs once at start, one after another (checks, digest, checkpoint,
+        # chain verification): wait for the last one rather than for a fixed time
+        deadline = time.monotonic() + 180
+        while "ran audit.tasks.verify_audit_chain" not in log_path.read_text() and time.monotonic() < deadline:
+            assert proc.poll() is None, log_path.read_text()
+            time.sleep(1)
     finally:
         proc.terminate()
-        output, _ = proc.communicate(timeout=20)
+        proc.wait(timeout=20)
+        log_file.close()
+    output = log_path.read_text()
     assert "Scheduled checks run in-process" in output
     assert "embedded scheduler ran audit.tasks.verify_audit_chain" in output
     # the demo rows exist once
