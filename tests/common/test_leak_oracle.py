@@ -50,6 +50,10 @@ def world(django_db_setup, django_db_blocker):
             with connection.cursor() as cursor:  # a runaway query fails its request instead of the suite's time
                 cursor.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
             made = build_world()
+            with connection.cursor() as cursor:
+                # the planner's statistics, as a running registry has them (autovacuum never sees
+                # rows of this uncommitted transaction, and without them a plan can take minutes)
+                cursor.execute("ANALYZE")
             yield made
         finally:
             transaction.set_rollback(True)

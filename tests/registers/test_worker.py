@@ -15,6 +15,7 @@ import pytest
 from celery import Celery
 
 from tests.audit.test_worker import redis_url, wait_result
+from tests.db_roles import as_owner_url
 from tests.live import ROOT, manage, process_env, scratch_database
 
 SEED = """
@@ -73,7 +74,8 @@ def test_worker_runs_a_chunked_export_and_a_chain_verification(tmp_path):
                 assert all(f"worker test carrier {i}" in text for i in range(12))
 
                 # tamper with the trail, then verify the chain in the worker
-                with psycopg.connect(url) as conn:
+                # as the owner of the tables: the application role may not disable a trigger
+                with psycopg.connect(as_owner_url(url)) as conn:
                     conn.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
                     conn.execute("UPDATE audit_auditevent SET actor_name = 'forged' WHERE seq = 3")
                     for trigger in ("audit_auditevent_no_change", "audit_auditevent_no_truncate"):
