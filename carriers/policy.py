@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from common import access
 from common.access import CarrierLink
 from common.levels import NO_CLEARANCE
+from personnel import policy as personnel_policy
 from personnel import roles
 from personnel.models import Person
 
@@ -98,10 +99,6 @@ def _sources(user, person, *, holder: bool) -> list[QuerySet]:
     return sources
 
 
-def visible_containers(queryset: QuerySet, user) -> QuerySet:
-    """Containers are seen by the registered people of their unit (a container names no carrier)."""
-    return queryset.filter(unit_id=access.person_of(user).unit_id)
-
 
 def visible_handovers(queryset: QuerySet, user) -> QuerySet:
     """Handovers a user gave or takes, and those given or taken in their unit for the unit-wide
@@ -133,12 +130,12 @@ def may_register_carrier(user, obj=None) -> bool:
 
 
 def may_manage_containers(user, obj=None) -> bool:
-    return access.has_role(user, roles.SECRECY_OFFICE)
+    return personnel_policy.is_secrecy_office(user)
 
 
 def register() -> None:
     access.register(Carrier, visible_carriers)
-    access.register(Container, visible_containers)
+    access.register(Container, personnel_policy.of_the_readers_unit)  # names no carrier
     access.register(
         Handover, visible_handovers,
         names_carriers=[CarrierLink(through="carriers.handoveritem", parent="handover_id", field="carrier_id")],

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from common import access
 from common.access import CarrierLink
 from common.levels import NO_CLEARANCE
-from personnel import roles
+from personnel import policy as personnel_policy
 
 from . import rules
 from .models import Attendee, Meeting, MeetingCopy, MeetingVenue
@@ -32,10 +32,6 @@ CLOSE = "meetings.close"
 
 # --- visibility ------------------------------------------------------------------------------------
 
-
-def visible_venues(queryset: QuerySet, user) -> QuerySet:
-    """Meeting venues are seen by the registered people of their unit (a venue names no carrier)."""
-    return queryset.filter(unit_id=access.person_of(user).unit_id)
 
 
 def visible_meetings(queryset: QuerySet, user) -> QuerySet:
@@ -61,14 +57,12 @@ def with_the_meeting(queryset: QuerySet, user) -> QuerySet:
 # --- who may do what -------------------------------------------------------------------------------
 
 
-def is_office(user) -> bool:
-    return access.person_of(user) is not None and access.has_role(user, roles.SECRECY_OFFICE)
+is_office = personnel_policy.is_secrecy_office
 
 
 def is_office_of(user, meeting: Meeting) -> bool:
     """The user belongs to the secrecy office of the meeting's unit."""
-    person = access.person_of(user)
-    return is_office(user) and person.unit_id == meeting.unit_id
+    return is_office(user, meeting.unit_id)
 
 
 def manage_venues_refusal(user):
@@ -144,7 +138,7 @@ def _on(check):
 
 
 def register() -> None:
-    access.register(MeetingVenue, visible_venues)
+    access.register(MeetingVenue, personnel_policy.of_the_readers_unit)  # names no carrier
     access.register(Meeting, visible_meetings)
     access.register(Attendee, with_the_meeting)
     access.register(MeetingCopy, with_the_meeting, names_carriers=[CarrierLink(field="carrier_id")])

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 
 from approvals import kit
 from common import access
+from common.levels import NO_CLEARANCE
 
 from . import roles
 from .models import (
@@ -44,9 +45,25 @@ def visible_units(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(Q(pk=person.unit_id) | Q(parent_id=person.unit_id))
 
 
-def visible_people(queryset: QuerySet, user) -> QuerySet:
-    """The people of the reader's unit (names, posts, roles: what handovers and requests need)."""
+def of_the_readers_unit(queryset: QuerySet, user) -> QuerySet:
+    """Rows of the reader's unit: its people (names, posts, roles: what handovers and requests
+    need), and the places and registers every app keeps per unit (containers, archives, reading
+    places, venues, production sites, destruction facilities), which name no carrier."""
     return queryset.filter(unit_id=access.person_of(user).unit_id)
+
+
+def is_secrecy_office(user, unit_id: int | None = None) -> bool:
+    """A registered person of the secrecy office (of that unit, when one is given)."""
+    person = access.person_of(user)
+    if person is None or not access.has_role(user, roles.SECRECY_OFFICE):
+        return False
+    return unit_id is None or person.unit_id == unit_id
+
+
+def cleared_person(user):
+    """The registered person behind user when they hold any clearance, else None."""
+    person = access.person_of(user)
+    return None if person is None or person.clearance == NO_CLEARANCE else person
 
 
 def visible_users(queryset: QuerySet, user) -> QuerySet:
@@ -130,7 +147,7 @@ def may_end_disengagement(user, departure: Departure) -> bool:
 
 def register() -> None:
     access.register(Unit, visible_units)
-    access.register(Person, visible_people)
+    access.register(Person, of_the_readers_unit)
     access.register(get_user_model(), visible_users)
     for model in (Pledge, TrainingRecord, Inspection, PassportMovement):
         access.register(model, visible_secrecy_file_rows)

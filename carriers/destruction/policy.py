@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from approvals import kit
 from common import access
 from common.access import CarrierLink
+from personnel import policy as personnel_policy
 from personnel import roles
 
 from .models import (
@@ -39,10 +40,6 @@ RECORD_CERTIFICATE = "destruction.record_certificate"
 
 # --- visibility ------------------------------------------------------------------------------------
 
-
-def visible_facilities(queryset: QuerySet, user) -> QuerySet:
-    """Designated facilities are seen by the registered people of the unit that registered them."""
-    return queryset.filter(unit_id=access.person_of(user).unit_id)
 
 
 # the requester, the destroyer, the supervisor, the courier of its batch, its approvers, the
@@ -124,7 +121,7 @@ def _on_a_request(may):
 
 
 def register() -> None:
-    access.register(DestructionFacility, visible_facilities)
+    access.register(DestructionFacility, personnel_policy.of_the_readers_unit)  # names no carrier
     access.register(DestructionRequest, visible_requests)
     access.register(DestructionItem, visible_items, names_carriers=[CarrierLink(field="carrier_id")])
     access.register(DestructionCertificate, visible_certificates)

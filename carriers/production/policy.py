@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from approvals import kit
 from common import access
+from personnel import policy as personnel_policy
 from personnel import roles
 
 from .models import Enterprise, ProductionPlace, ProductionRequest, ProductionRun
@@ -26,11 +27,6 @@ REGISTER_INTERMEDIATE = "production.register_intermediate"
 
 # --- visibility ------------------------------------------------------------------------------------
 
-
-def visible_sites(queryset: QuerySet, user) -> QuerySet:
-    """Production places and outside enterprises: the registered people of their unit (they name
-    no carrier)."""
-    return queryset.filter(unit_id=access.person_of(user).unit_id)
 
 
 # the requester, whoever may see its approval request (its approvers), the unit-wide office roles
@@ -74,8 +70,8 @@ def may_register_intermediate(user, run: ProductionRun | None = None) -> bool:
 
 
 def register() -> None:
-    access.register(ProductionPlace, visible_sites)
-    access.register(Enterprise, visible_sites)
+    access.register(ProductionPlace, personnel_policy.of_the_readers_unit)  # names no carrier
+    access.register(Enterprise, personnel_policy.of_the_readers_unit)  # names no carrier
     access.register(ProductionRequest, visible_requests)
     access.register(ProductionRun, visible_runs)
     access.register_action(MANAGE_SITES, may_manage_sites)

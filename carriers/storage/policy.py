@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from approvals import kit
 from common import access
 from common.access import CarrierLink
-from common.levels import NO_CLEARANCE
+from personnel import policy as personnel_policy
 from personnel import roles
 from personnel.models import Person
 
@@ -48,20 +48,11 @@ SCAN = "storage.scan"
 # --- visibility ------------------------------------------------------------------------------------
 
 
-def _cleared(user):
-    person = access.person_of(user)
-    return None if person is None or person.clearance == NO_CLEARANCE else person
-
-
-def of_the_unit(queryset: QuerySet, user) -> QuerySet:
-    """Archives are seen by the registered people of their unit."""
-    return queryset.filter(unit_id=access.person_of(user).unit_id)
-
 
 def visible_storage_entries(queryset: QuerySet, user) -> QuerySet:
     """The storage register: every entry of a carrier the reader may open (names_carriers), and
     nothing else (a registered person: the gate asks for one)."""
-    return queryset if _cleared(user) is not None else queryset.none()
+    return queryset if personnel_policy.cleared_person(user) is not None else queryset.none()
 
 
 def _keeper_in_my_department(user, person) -> Q | None:
@@ -80,7 +71,7 @@ visible_retentions = kit.visibility(seen_by=("holder",), also=_keeper_in_my_depa
 def visible_filings(queryset: QuerySet, user) -> QuerySet:
     """Who filed, the archives keeper, and the unit-wide office roles of its unit; within clearance
     (the filing's highest level); and (names_carriers) only with every carrier it files."""
-    person = _cleared(user)
+    person = personnel_policy.cleared_person(user)
     if person is None:
         return queryset.none()
     need = Q(filed_by_id=user.pk) | Q(handover__taker_id=user.pk)
@@ -110,10 +101,7 @@ def visible_inventory_lines(queryset: QuerySet, user) -> QuerySet:
 # --- who may do what -------------------------------------------------------------------------------
 
 
-def is_office(user, unit_id: int) -> bool:
-    """The user belongs to the secrecy office of this unit."""
-    person = access.person_of(user)
-    return bool(person and person.unit_id == unit_id and access.has_role(user, roles.SECRECY_OFFICE))
+is_office = personnel_policy.is_secrecy_office
 
 
 def may_run_inventories(user, obj=None) -> bool:
@@ -185,7 +173,7 @@ def register() -> None:
     carrier = [CarrierLink(field="carrier_id")]
     access.register(StorageEntry, visible_storage_entries, names_carriers=carrier)
     access.register(TemporaryRetention, visible_retentions, names_carriers=carrier)
-    access.register(Archive, of_the_unit)
+    access.register(Archive, personnel_policy.of_the_readers_unit)  # names no carrier
     access.register(
         Filing, visible_filings,
         names_carriers=[CarrierLink(through="carriers.handoveritem", parent="handover__filing", field="carrier_id")],

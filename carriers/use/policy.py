@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from common import access
 from common.access import CarrierLink
-from common.levels import NO_CLEARANCE
+from personnel import policy as personnel_policy
 from personnel import roles
 from personnel.models import Person
 
@@ -45,20 +45,11 @@ CANCEL_LOAN = "use.cancel_loan"
 # --- visibility ------------------------------------------------------------------------------------
 
 
-def _cleared(user):
-    person = access.person_of(user)
-    return None if person is None or person.clearance == NO_CLEARANCE else person
-
-
-def visible_places(queryset: QuerySet, user) -> QuerySet:
-    """Reading places are seen by the registered people of their unit (a place names no carrier)."""
-    return queryset.filter(unit_id=access.person_of(user).unit_id)
-
 
 def visible_sessions(queryset: QuerySet, user) -> QuerySet:
     """The reader, whoever recorded it, and the unit-wide office roles of its unit; always within
     clearance; and (names_carriers) only with its carrier."""
-    person = _cleared(user)
+    person = personnel_policy.cleared_person(user)
     if person is None:
         return queryset.none()
     need = Q(reader_id=user.pk) | Q(recorded_by_id=user.pk)
@@ -70,7 +61,7 @@ def visible_sessions(queryset: QuerySet, user) -> QuerySet:
 def visible_circulations(queryset: QuerySet, user) -> QuerySet:
     """Whoever sent it round, the readers on its list, and the unit-wide office roles of its unit;
     always within clearance; and (names_carriers) only with its carrier."""
-    person = _cleared(user)
+    person = personnel_policy.cleared_person(user)
     if person is None:
         return queryset.none()
     need = Q(started_by_id=user.pk)
@@ -89,7 +80,7 @@ def visible_loans(queryset: QuerySet, user) -> QuerySet:
     """The borrower, the lender, whoever asked, the carrier's holder, the head of the borrower's
     department, and the unit-wide office roles of its unit; always within clearance; and
     (names_carriers) only with its carrier."""
-    person = _cleared(user)
+    person = personnel_policy.cleared_person(user)
     if person is None:
         return queryset.none()
     need = Q(borrower_id=user.pk) | Q(lender_id=user.pk) | Q(requested_by_id=user.pk) | Q(carrier__holder_id=user.pk)
@@ -108,8 +99,7 @@ def visible_loan_extensions(queryset: QuerySet, user) -> QuerySet:
 # --- who may do what -------------------------------------------------------------------------------
 
 
-def is_office(user) -> bool:
-    return access.person_of(user) is not None and access.has_role(user, roles.SECRECY_OFFICE)
+is_office = personnel_policy.is_secrecy_office
 
 
 def units_of(carrier) -> set:
@@ -283,7 +273,7 @@ def _on(check):
 
 def register() -> None:
     carrier = [CarrierLink(field="carrier_id")]
-    access.register(ReadingPlace, visible_places)
+    access.register(ReadingPlace, personnel_policy.of_the_readers_unit)  # names no carrier
     access.register(ReadingSession, visible_sessions, names_carriers=carrier)
     access.register(Circulation, visible_circulations, names_carriers=carrier)
     access.register(CirculationReader, visible_circulation_readers)
