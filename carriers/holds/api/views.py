@@ -1,0 +1,60 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
+from common.api.permissions import GatePermission
+
+from .. import selectors, services
+from .serializers import (
+    HoldCreateSerializer,
+    HoldFromIncidentSerializer,
+    HoldLiftSerializer,
+    HoldSerializer,
+)
+
+LOOKUP = r"[0-9]{1,18}"
+
+
+class HoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Holds (冻结): the secrecy office holds carriers (POST) so that none is destroyed, declassified,
+    downgraded, copied or sent outside the unit until the hold is lifted (`lift`, signed with the
+    password). `from-incident` holds every carrier a loss or leak incident concerns."""
+
+    serializer_class = HoldSerializer
+    permission_classes = [GatePermission]
+    lookup_value_regex = LOOKUP
+
+    def get_queryset(self):
+        return selectors.visible_holds(user=self.request.user)
+
+    def _answer(self, hold, code=status.HTTP_201_CREATED):
+        return Response(self.get_serializer(selectors.hold_get(user=self.request.user, pk=hold.pk)).data, status=code)
+
+    @extend_schema(request=HoldCreateSerializer, responses={201: HoldSerializer}, parameters=[IDEMPOTENCY_KEY])
+    def create(self, request):
+        serializer = HoldCreateSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        hold = services.place_hold(actor=request.user, carriers=data["carriers"], kind=data["kind"],
+                                   reason=data["reason"], incident_id=data["incident"])
+        return self._answer(hold)
+
+    @extend_schema(request=HoldFromIncidentSerializer, responses={201: HoldSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @action(detail=False, methods=["post"], url_path="from-incident")
+    def from_incident(self, request):
+        serializer = HoldFromIncidentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hold = services.hold_for_incident(actor=request.user, incident_id=serializer.validated_data["incident"],
+                                          reason=serializer.validated_data["reason"])
+        return self._answer(hold)
+
+    @extend_schema(request=HoldLiftSerializer, responses=HoldSerializer, parameters=[IDEMPOTENCY_KEY])
+    @action(detail=True, methods=["post"])
+    def lift(self, request, pk=None):
+        serializer = HoldLiftSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hold = services.lift_hold(actor=request.user, hold_id=int(pk), **serializer.validated_data)
+        return self._answer(hold, status.HTTP_200_OK)
