@@ -400,9 +400,10 @@ def may_reset_factor(actor, person) -> bool:
     from personnel import roles
 
     me = access.person_of(actor)
+    # the secrecy office of the person's unit, or its system administrator (issue 15)
     return bool(
-        me is not None and access.has_role(actor, roles.SECRECY_OFFICE) and me.unit_id == person.unit_id
-        and actor.pk != person.user_id
+        me is not None and access.has_role(actor, roles.SECRECY_OFFICE, roles.SYSTEM_ADMIN)
+        and me.unit_id == person.unit_id and actor.pk != person.user_id
     )
 
 

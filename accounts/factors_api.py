@@ -5,8 +5,8 @@ their eyes and their authenticator only."""
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from common.api.views import APIView
 from personnel import selectors as personnel_selectors
 
 from . import factors

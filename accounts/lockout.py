@@ -33,6 +33,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common import tunables
 from common.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -128,11 +129,31 @@ def channel_of(request) -> str:
 
 
 def limit() -> int:
-    return int(settings.AXES_FAILURE_LIMIT)
+    """LOGIN_FAILURE_LIMIT, or the system administrator's value (common.tunables); a whole number
+    set as AXES_FAILURE_LIMIT itself (a test's override) wins."""
+    configured = settings.AXES_FAILURE_LIMIT
+    if isinstance(configured, int):
+        return configured
+    return tunables.value("LOGIN_FAILURE_LIMIT")
 
 
 def cool_off() -> timedelta:
-    return settings.AXES_COOLOFF_TIME
+    """LOGIN_COOLOFF_MINUTES, or the system administrator's value; a timedelta set as
+    AXES_COOLOFF_TIME itself wins."""
+    configured = settings.AXES_COOLOFF_TIME
+    if isinstance(configured, timedelta):
+        return configured
+    return timedelta(minutes=tunables.value("LOGIN_COOLOFF_MINUTES"))
+
+
+def axes_failure_limit(request, credentials) -> int:  # noqa: ARG001 - django-axes' signature
+    """AXES_FAILURE_LIMIT: django-axes asks here, so its lock and ours agree at run time."""
+    return limit()
+
+
+def axes_cool_off(request=None) -> timedelta:  # noqa: ARG001 - django-axes' signature
+    """AXES_COOLOFF_TIME: django-axes asks here."""
+    return cool_off()
 
 
 def _attempts(now=None):

@@ -1,10 +1,11 @@
 """Reads of the accounts app: the accounts locked now (for the secrecy office and the alert)."""
 
-from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
 
 from personnel.models import Person
+
+from . import lockout
 
 
 def locked_usernames(*, now=None):
@@ -13,8 +14,8 @@ def locked_usernames(*, now=None):
 
     now = now or timezone.now()
     return (
-        AccessAttempt.objects.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
-        .values("username").annotate(n=Sum("failures_since_start")).filter(n__gte=int(settings.AXES_FAILURE_LIMIT))
+        AccessAttempt.objects.filter(attempt_time__gte=now - lockout.cool_off())
+        .values("username").annotate(n=Sum("failures_since_start")).filter(n__gte=lockout.limit())
         .values("username")
     )
 
@@ -36,12 +37,12 @@ def locked_people(*, user, now=None) -> list[dict]:
     counts = {
         row["username"]: row
         for row in AccessAttempt.objects.filter(
-            attempt_time__gte=now - settings.AXES_COOLOFF_TIME, username__in=[p.user.username for p in persons]
+            attempt_time__gte=now - lockout.cool_off(), username__in=[p.user.username for p in persons]
         ).values("username").annotate(n=Sum("failures_since_start"), last=Max("attempt_time"))
     }
     return [
         {"person": p, "failures": counts[p.user.username]["n"],
-         "locked_until": counts[p.user.username]["last"] + settings.AXES_COOLOFF_TIME}
+         "locked_until": counts[p.user.username]["last"] + lockout.cool_off()}
         for p in persons if p.user.username in counts
     ]
 

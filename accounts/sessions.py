@@ -18,12 +18,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common import tunables
+
 LAST_KEY = "accounts.last_activity"
 START_KEY = "accounts.login_at"
 TOUCH_EVERY = 5  # seconds: the session is written at most this often for activity alone
 
 
 def idle_seconds() -> int:
+    """The environment's (SESSION_IDLE_MINUTES), or the system administrator's value (common.tunables)."""
+    minutes = tunables.changed("SESSION_IDLE_MINUTES")
+    if minutes is not None:
+        return minutes * 60
     return max(1, int(settings.REGISTRY.get("SESSION_IDLE_SECONDS", 15 * 60)))
 
 

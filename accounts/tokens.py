@@ -10,7 +10,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
@@ -21,7 +20,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from audit import services as audit
-from common import access
+from common import access, tunables
 from common.errors import DomainError, Refused, ValidationFailed
 
 from .models import ApiToken
@@ -45,7 +44,7 @@ def _target(user):
 
 
 def _max_days() -> int:
-    return max(1, int(settings.REGISTRY.get("API_TOKEN_DAYS", 30)))
+    return tunables.value("API_TOKEN_DAYS")  # the environment's, or the system administrator's
 
 
 # ------------------------------------------------------------------------------ reads
@@ -83,7 +82,7 @@ def create_token(*, user, name: str = "", days: int | None = None) -> tuple[ApiT
     raw = secrets.token_hex(TOKEN_BYTES)
     now = timezone.now()
     with transaction.atomic():
-        keep = max(1, int(settings.REGISTRY.get("API_TOKEN_MAX_PER_USER", 20))) - 1
+        keep = tunables.value("API_TOKEN_MAX_PER_USER") - 1
         surplus = list(live_tokens(user).select_for_update().order_by("-created_at", "-pk")[keep:])
         for old in surplus:
             old.revoked_at = now
@@ -133,9 +132,12 @@ def logout_everywhere(*, actor, user=None) -> dict:
     from personnel import roles
 
     user = user or actor
-    if user.pk != actor.pk:
+    # actor None: the system (the directory sync closing an account, directory/services.py)
+    if actor is not None and user.pk != actor.pk:
         me, them = access.person_of(actor), getattr(user, "person", None)
-        if not (me and them and access.has_role(actor, roles.SECRECY_OFFICE) and me.unit_id == them.unit_id):
+        # the secrecy office of their unit, or its system administrator (issue 15)
+        if not (me and them and access.has_role(actor, roles.SECRECY_OFFICE, roles.SYSTEM_ADMIN)
+                and me.unit_id == them.unit_id):
             raise Refused(_("Only the person or the secrecy office of their unit ends their sessions."))
     now = timezone.now()
     with transaction.atomic():

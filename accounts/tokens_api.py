@@ -5,10 +5,11 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from common.api import viewsets
+from common.api.views import APIView
 from common.errors import Refused, ValidationFailed
 
 from . import factors, tokens

@@ -15,3 +15,5 @@ class AlertsConfig(AppConfig):
         from . import labels
 
         labels.register()
+        # the scheduler's record (last send, last success of each beat task): task signals
+        from . import beat  # noqa: F401

@@ -48,6 +48,10 @@ for _check in (
           "transmission.dispatchdiscrepancy", selectors.due_discrepancies, selectors.discrepancy_senders),
     Check("audit_chain_broken", _("Audit chain broken"), Severity.CRITICAL, "audit.chain",
           selectors.due_audit_chain, selectors.audit_chain_keepers),
+    # opened by celery beat itself when it cannot reach the broker (alerts.beat); this check keeps
+    # it while beat still fails and resolves it once beat sends again
+    Check("scheduler_failing", _("Scheduler cannot run its tasks"), Severity.CRITICAL, "celery.beat",
+          selectors.due_scheduler, selectors.audit_chain_keepers),
 ):
     register(_check)
 

@@ -22,3 +22,7 @@ class AlertFilterForm(forms.Form):
 class AcknowledgeForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=1000, required=False,
                               widget=forms.TextInput(attrs={"size": 40}))
+    # a broken audit chain is closed only by an auditor's signature (alerts.services): the password
+    # (and the one-time code, where enrolled) typed to sign; ignored for every other alert
+    password = forms.CharField(label=_("Password"), required=False, strip=False, widget=forms.PasswordInput)
+    otp = forms.CharField(label=_("One-time code"), max_length=16, required=False)

@@ -121,3 +121,28 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}"
+
+
+class ScheduledRun(models.Model):
+    """What the scheduler did last, per beat task (one row each), kept in the database so that it
+    can be read when Redis is down: when beat last handed the task to the broker or failed to,
+    and when a worker (or the embedded scheduler) last started, finished or failed it.
+    Written by alerts.beat.RecordingScheduler and by the task signals in alerts.beat."""
+
+    task = models.CharField(_("task"), max_length=120, unique=True)
+    last_sent_at = models.DateTimeField(_("last handed to the broker at"), null=True, blank=True)
+    send_failed_at = models.DateTimeField(_("last failed to reach the broker at"), null=True, blank=True)
+    send_error = models.CharField(_("why it could not be sent"), max_length=300, blank=True)
+    last_started_at = models.DateTimeField(_("last started at"), null=True, blank=True)
+    last_succeeded_at = models.DateTimeField(_("last succeeded at"), null=True, blank=True)
+    last_failed_at = models.DateTimeField(_("last failed at"), null=True, blank=True)
+    last_error = models.CharField(_("why it failed"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["task"]
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return self.task

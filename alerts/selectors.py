@@ -173,6 +173,17 @@ def due_audit_chain(*, today: date, now: datetime) -> list[dict]:
                  due_on=today, alert_responsible=None)]
 
 
+def due_scheduler(*, today: date, now: datetime) -> list[dict]:
+    """Celery beat's last attempt to hand a task to the broker failed (alerts.beat records it)."""
+    from .beat import checks_status
+
+    status = checks_status(now)
+    if not status["beat_failing"]:
+        return []
+    return [dict(target_id=0, target_label=f"celery beat: {status['beat_error']}"[:200], alert_unit=None,
+                 alert_level=None, due_on=today, alert_responsible=None)]
+
+
 def audit_chain_keepers(*, today: date, now: datetime):
     """Auditors and secrecy offices of every unit are told of a broken chain."""
     from django.contrib.auth import get_user_model

@@ -4,22 +4,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import tables as common_tables
 from common.errors import DomainError
 from common.views import render_domain_error
 
-from . import policy, selectors, services
-from .forms import AcknowledgeForm, AlertFilterForm
+from . import selectors, services
+from .beat import checks_status
+from .forms import AcknowledgeForm
+from .tables import alert_table
 
 
 def _list_context(request, **extra):
-    data = request.GET.copy() if request.GET else {"status": "active"}
-    form = AlertFilterForm(data)
-    filters = form.cleaned_data if form.is_valid() else {"status": "active"}
-    alerts = selectors.alert_list(user=request.user, **{k: filters.get(k, "") for k in ("kind", "severity", "status")})
-    shown = list(alerts.prefetch_related("recipients")[:500])
-    for alert in shown:
-        alert.may_acknowledge = policy.may_acknowledge(request.user, alert)
-    return {"form": form, "alerts": shown, "total": alerts.count(), "ack_form": AcknowledgeForm(), **extra}
+    table, form = alert_table(user=request.user, params=request.GET, request=request)
+    page = common_tables.paginate(table, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"form": form, "table": table, "page": page, "total": page.paginator.count, "query": query.urlencode(),
+            "ack_form": AcknowledgeForm(), "schedule": checks_status(), **extra}
 
 
 @login_required
@@ -34,7 +35,11 @@ def acknowledge(request, pk):
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         try:
-            services.acknowledge(actor=request.user, alert_id=alert.pk, comment=form.cleaned_data["comment"])
+            from audit.services import SigningSecret
+
+            secret = SigningSecret(form.cleaned_data["password"], otp=form.cleaned_data["otp"])
+            services.acknowledge(actor=request.user, alert_id=alert.pk, comment=form.cleaned_data["comment"],
+                                 password=secret if form.cleaned_data["password"] else None)
         except DomainError as exc:
             return render_domain_error(request, "alerts/list.html", _list_context(request, ack_form=form), exc, form)
         messages.success(request, _("Alert acknowledged."))

@@ -24,12 +24,15 @@ class RequestKind(models.TextChoices):
     DECLASSIFICATION = "declassification", _("Secrecy period review (extend, downgrade, declassify)")
     MEETING = "meeting", _("Confidential meeting and its attendee list")
     DEPARTURE = "departure", _("Leaving a secret-related post")
+    ADMINISTRATION = "administration", _("Administrative change (four eyes)")
 
 
 class ApproverRole(models.TextChoices):
     DEPARTMENT_HEAD = "department_head", _("Head of the requester's department")
     UNIT_HEAD = "unit_head", _("Head of the unit")
     SECRECY_OFFICE = "secrecy_office", _("Secrecy office (countersign)")
+    SECURITY_ADMIN = "security_admin", _("Security administrator (a second one)")
+    SYSTEM_ADMIN = "system_admin", _("System administrator (a second one)")
 
 
 class ApprovalPolicy(models.Model):

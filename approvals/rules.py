@@ -49,6 +49,14 @@ def rejection_has_reason(*, outcome: str, reason: str) -> Violation | None:
     return None
 
 
+def valid_until_ahead(*, valid_until: date | None, today: date) -> Violation | None:
+    """An approver who limits the approval's validity gives a day still to come (issue 17)."""
+    if valid_until is not None and valid_until < today:
+        return Violation(_("This date has passed; give today or a later date."), field="valid_until",
+                         code="date_in_past")
+    return None
+
+
 def approval_usable(*, status: str, consumed: bool, valid_until: date | None, today: date) -> Violation | None:
     """An approval is used once, before it runs out."""
     if status != ApprovalRequest.Status.APPROVED:

@@ -80,6 +80,9 @@ def _role_holders(step: RequestStep):
         return base.filter(groups__name=roles.DEPARTMENT_HEAD, person__department_id=step.approver_unit_id)
     if step.approver_role == ApproverRole.UNIT_HEAD:
         return base.filter(groups__name=roles.UNIT_HEAD, person__unit_id=step.approver_unit_id)
+    if step.approver_role in (ApproverRole.SECURITY_ADMIN, ApproverRole.SYSTEM_ADMIN):
+        # the administrators of the unit (issue 15: the four eyes on administrative changes)
+        return base.filter(groups__name=step.approver_role, person__unit_id=step.approver_unit_id)
     return base.filter(groups__name=roles.SECRECY_OFFICE, person__unit_id=step.approver_unit_id)
 
 
@@ -255,6 +258,7 @@ def decide(
                 rules.approver_active(is_active=person is not None and person.status == "active"),
                 rules.clearance_reaches(clearance=person.clearance if person else 0, level=request.level),
                 rules.rejection_has_reason(outcome=outcome, reason=reason),
+                rules.valid_until_ahead(valid_until=valid_until, today=timezone.localdate()),
             ]
         )
         step = request.steps.select_for_update().get(status=RequestStep.Status.OPEN)
@@ -566,14 +570,28 @@ def record_release(*, actor, review_id: int, note: str = "") -> PublicationRevie
 # --- policies (data, edited by the secrecy office) ------------------------------------------------
 
 
-def save_policy(*, actor, kind: str, variant: str, level: int, steps: list[str], description: str = "") -> ApprovalPolicy:
-    """Create or replace the policy for kind/variant/level. Requests already submitted keep the
-    steps they were laid out with."""
+def _policy_change_approved(approval) -> None:
+    """Issue 15 (four eyes): an approval policy changes only by an administrators' request that a
+    second security administrator approved (administration.services); `approval` is that request's
+    approval, approved. Anyone else, the secrecy office included, is refused (409)."""
+    if approval is None or approval.kind != RequestKind.ADMINISTRATION or approval.status != ApprovalRequest.Status.APPROVED:
+        raise Conflict(
+            _("Approval policies change only by a security administrator's request that a second security "
+              "administrator approves (Administration)."),
+            code="approval_required",
+        )
+
+
+def save_policy(*, actor, kind: str, variant: str, level: int, steps: list[str], description: str = "",
+                approval=None) -> ApprovalPolicy:
+    """Create or replace the policy for kind/variant/level, as an approved administrators' request
+    decided (`approval`). Requests already submitted keep the steps they were laid out with."""
     from .models import PolicyStep
 
-    if not access.can(actor, access_policy.MANAGE_POLICIES):
+    if approval is None and not access.can(actor, access_policy.MANAGE_POLICIES):
         raise Refused(_("Only the secrecy office edits approval policies."))
     enforce([rules.policy_steps_valid(steps=steps)])
+    _policy_change_approved(approval)
     with transaction.atomic():
         policy, created = ApprovalPolicy.objects.select_for_update().get_or_create(
             kind=kind, variant=variant, level=level, defaults={"description": description}
@@ -588,21 +606,23 @@ def save_policy(*, actor, kind: str, variant: str, level: int, steps: list[str],
         audit.record(
             actor=actor, action="approval.policy_saved", target=policy,
             details={"kind": kind, "variant": variant, "level": level, "before": before, "after": steps,
-                     "created": created, "description": description},
+                     "created": created, "description": description, "approval": approval.pk},
         )
     return policy
 
 
-def delete_policy(*, actor, policy_id: int) -> None:
-    if not access.can(actor, access_policy.MANAGE_POLICIES):
+def delete_policy(*, actor, policy_id: int, approval=None) -> None:
+    if approval is None and not access.can(actor, access_policy.MANAGE_POLICIES):
         raise Refused(_("Only the secrecy office edits approval policies."))
+    _policy_change_approved(approval)
     with transaction.atomic():
         policy = ApprovalPolicy.objects.select_for_update().filter(pk=policy_id).first()
         if policy is None:
             raise Http404
         steps = list(policy.steps.order_by("order").values_list("approver_role", flat=True))
         audit.record(actor=actor, action="approval.policy_deleted", target=policy,
-                     details={"kind": policy.kind, "variant": policy.variant, "level": policy.level, "steps": steps})
+                     details={"kind": policy.kind, "variant": policy.variant, "level": policy.level, "steps": steps,
+                              "approval": approval.pk})
         policy.delete()
 
 

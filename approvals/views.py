@@ -1,26 +1,37 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common import tables as common_tables
 from common.errors import DomainError
 from common.views import render_domain_error
 
 from . import policy, selectors, services
 from .forms import ApproveForm, PublicationForm, RejectForm, ReleaseForm
 from .models import Decision
+from .tables import approval_table
 
 
 @login_required
 def queue(request):
-    return render(request, "approvals/queue.html", {"requests": selectors.queue(user=request.user), "box": "to_decide"})
+    return _box(request, "to_decide")
 
 
 @login_required
 def mine(request):
-    return render(
-        request, "approvals/queue.html",
-        {"requests": selectors.requested_by(user=request.user).order_by("-pk"), "box": "requested"},
-    )
+    return _box(request, "requested")
+
+
+def _box(request, box):
+    table = approval_table(user=request.user, params=request.GET, box=box)
+    page = common_tables.paginate(table, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "approvals/queue.html",
+                  {"table": table, "page": page, "box": box, "query": query.urlencode(),
+                   "export_name": "approvals-to-decide" if box == "to_decide" else "approvals-mine"})
 
 
 def _detail_context(request, approval, **forms):
@@ -56,6 +67,10 @@ def _decide(request, pk, outcome, form_class, form_name):
         return render_domain_error(
             request, "approvals/detail.html", _detail_context(request, approval, **{form_name: form}), exc, form
         )
+    if outcome == Decision.Outcome.APPROVE:
+        messages.success(request, _("Your approval is signed and recorded."))
+    else:
+        messages.success(request, _("Your rejection is signed and recorded; the requester is told."))
     return redirect("approvals:detail", pk=pk)
 
 
@@ -85,6 +100,7 @@ def withdraw(request, pk):
     except DomainError as exc:
         approval = selectors.request_get(user=request.user, pk=pk)
         return render_domain_error(request, "approvals/detail.html", _detail_context(request, approval), exc)
+    messages.success(request, _("The request is withdrawn."))
     return redirect("approvals:detail", pk=pk)
 
 

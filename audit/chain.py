@@ -118,8 +118,26 @@ def _body_of(event) -> dict:
 
 # --- fast reads of the chain: plain tuples, no model objects -------------------------------------
 
+# the event's own columns, then its link in the chain (audit_chainlink: position, previous link hash,
+# link hash; decision 0022). Events from before the links carry their own prev_hash and the link
+# repeats it (pos = seq, link hash = event hash); newer events have prev_hash "" and
+# hash = SHA-256(canonical), and the link chains them: link hash = SHA-256(prev link hash || event hash)
 ROW_FIELDS = ("seq", "at", "actor_id", "actor_name", "action", "target_type", "target_id", "target_label",
-              "details", "prev_hash", "hash", "mac")
+              "details", "prev_hash", "hash", "mac", "pos", "link_prev", "link_hash")
+
+
+def flush_links(connection=None) -> None:
+    """PostgreSQL: link this transaction's events now (the deferred trigger that links them at
+    commit fires at once), so a reader inside the transaction sees them in the chain. Outside a
+    transaction there is nothing pending. Takes the chain's lock until commit only if events are
+    pending."""
+    from django.db import connection as default
+
+    connection = connection or default
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS audit_chain_link IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS audit_chain_link DEFERRED")
 
 
 def body_from_row(row) -> dict:
@@ -131,37 +149,48 @@ def body_from_row(row) -> dict:
 
 
 def iter_rows(*, first_seq: int = 1, last_seq: int | None = None, chunk_size: int = 20000):
-    """Rows of the trail as tuples in ROW_FIELDS order (details already parsed), seq ascending, from
-    first_seq to last_seq (inclusive), fetched in keyset-paginated chunks. PostgreSQL: a raw
-    cursor, the JSON parsed once; elsewhere values_list()."""
+    """Rows of the chain as tuples in ROW_FIELDS order (details already parsed), by position
+    ascending, from position first_seq to last_seq (inclusive), fetched in keyset-paginated chunks.
+    PostgreSQL: a raw cursor joining each link to its event, the JSON parsed once; elsewhere
+    values_list() of the links, then of their events."""
     from django.db import connection
 
-    from .models import AuditEvent
+    from .models import AuditEvent, ChainLink
 
     raw = connection.vendor == "postgresql"
     # the time as audit.chain.timestamp() writes it, formatted by the database (saves parsing it)
-    sql = ("SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), actor_id, actor_name, action, target_type, target_id, target_label, details::text,"
-           " prev_hash, hash, mac FROM audit_auditevent WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s")
+    sql = ("SELECT l.event_id, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'), e.actor_id,"
+           " e.actor_name, e.action, e.target_type, e.target_id, e.target_label, e.details::text,"
+           " e.prev_hash, e.hash, e.mac, l.pos, l.prev_hash, l.hash"
+           " FROM audit_chainlink l LEFT JOIN audit_auditevent e ON e.seq = l.event_id"
+           " WHERE l.pos > %s AND l.pos <= %s ORDER BY l.pos LIMIT %s")
     loads = json.loads
     after, upper = first_seq - 1, (2**63 - 1 if last_seq is None else last_seq)
     while True:
         if raw:
             with connection.cursor() as cursor:
                 cursor.execute(sql, [after, upper, chunk_size])
-                rows = [(*r[:8], loads(r[8]), *r[9:]) for r in cursor.fetchall()]
+                fetched = cursor.fetchall()
+            rows = [(*r[:8], None if r[8] is None else loads(r[8]), *r[9:]) for r in fetched]
+            last_pos = fetched[-1][12] if fetched else None
         else:
-            qs = AuditEvent.objects.filter(seq__gt=after, seq__lte=upper)
-            rows = list(qs.order_by("seq").values_list(*ROW_FIELDS)[:chunk_size])
-        if not rows:
+            links = list(ChainLink.objects.filter(pos__gt=after, pos__lte=upper).order_by("pos")
+                         .values_list("pos", "event_id", "prev_hash", "hash")[:chunk_size])
+            events = {row[0]: row for row in AuditEvent.objects.filter(seq__in=[lk[1] for lk in links])
+                      .values_list(*ROW_FIELDS[:12])}
+            # a link whose event is gone: the event's columns empty (the verifier names it missing)
+            rows = [(*events.get(eid, (eid,) + (None,) * 11), pos, prev, h) for pos, eid, prev, h in links]
+            fetched, last_pos = links, (links[-1][0] if links else None)
+        if not fetched:
             return
         yield from rows
-        after = rows[-1][0]
-        if len(rows) < chunk_size:
+        after = last_pos
+        if len(fetched) < chunk_size:
             return
 
 
 def iter_chain(*, first_seq: int = 1, last_seq: int | None = None, chunk_size: int = 20000):
-    """(seq, hash, canonical bytes) of every event in order: what checkpoints and Merkle trees are
-    built from. hash is the stored chain hash; the bytes are the event's canonical body."""
+    """(position, link hash, canonical bytes) of every event in chain order. The bytes are the
+    event's canonical body."""
     for row in iter_rows(first_seq=first_seq, last_seq=last_seq, chunk_size=chunk_size):
-        yield row[0], row[10], canonical_bytes(body_from_row(row))
+        yield row[12], row[14], canonical_bytes(body_from_row(row))

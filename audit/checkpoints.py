@@ -190,13 +190,13 @@ def get(seq: int) -> Checkpoint | None:
 
 
 def _hashes(first_seq: int, last_seq: int):
-    """Event hashes (bytes) of seq first..last in order; stops at the first gap."""
-    from .models import AuditEvent
+    """Link hashes (bytes) of chain positions first..last in order; stops at the first gap."""
+    from .models import ChainLink
 
     expected, after = first_seq, first_seq - 1
     while after < last_seq:
-        rows = list(AuditEvent.objects.filter(seq__gt=after, seq__lte=last_seq).order_by("seq")
-                    .values_list("seq", "hash")[:20000])
+        rows = list(ChainLink.objects.filter(pos__gt=after, pos__lte=last_seq).order_by("pos")
+                    .values_list("pos", "hash")[:20000])
         if not rows:
             return
         for seq, h in rows:
@@ -210,11 +210,13 @@ def _hashes(first_seq: int, last_seq: int):
 def make(*, reason: str = "interval", actor=None) -> Checkpoint:
     """Sign the trail's current head and Merkle root; write the checkpoint to the trail, the file
     and syslog. Costs only the events since the previous checkpoint (its frontier is kept)."""
-    from .models import AuditEvent
+    from .chain import flush_links
+    from .models import ChainLink
     from .services import record
 
     private = load_private_key()
-    head_seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    flush_links()
+    head_seq = ChainLink.objects.order_by("-pos").values_list("pos", flat=True).first() or 0
     previous = _last_checkpoint_event()
     frontier, size = [], 0
     if previous and previous.get("frontier") is not None and int(previous["seq"]) <= head_seq:
@@ -224,7 +226,7 @@ def make(*, reason: str = "interval", actor=None) -> Checkpoint:
             frontier, size = [], 0
     frontier = merkle.extend_frontier(frontier, _hashes(size + 1, head_seq))
     size = merkle.frontier_size(frontier)  # up to the first gap (an uncommitted writer) at most
-    head = AuditEvent.objects.filter(seq=size).values_list("hash", flat=True).first() if size else "0" * 64
+    head = ChainLink.objects.filter(pos=size).values_list("hash", flat=True).first() if size else "0" * 64
     at_text = timezone.now().astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     root = merkle.frontier_root(frontier).hex()
     signature = base64.b64encode(private.sign(signed_message(size, head, root, at_text))).decode("ascii")
@@ -261,11 +263,15 @@ def _write_outside(checkpoint: Checkpoint, reason: str) -> None:
 def for_document(*, max_age_seconds: int = 3600, actor=None, reason: str = "export") -> Checkpoint:
     """The checkpoint a printed document is drawn from: the newest one, or a new one if none is
     recent or events came since (a register must be covered by the checkpoint it prints)."""
-    from .models import AuditEvent
+    from .chain import flush_links
+    from .models import AuditEvent, ChainLink
 
+    flush_links()
     current = latest(max_age_seconds=max_age_seconds)
     if current is not None:
-        after = AuditEvent.objects.filter(seq__gt=current.seq).exclude(action=ACTION).exists()
+        later = ChainLink.objects.filter(pos__gt=current.seq).values("event_id")
+        after = AuditEvent.objects.filter(seq__in=later).exclude(action=ACTION).exists()
+        # events of this transaction not yet linked (SQLite links at once; PostgreSQL flushed above)
         if not after:
             return current
     return make(reason=reason, actor=actor)
@@ -296,9 +302,11 @@ class CheckpointReport:
 
 def verify_against(checkpoints: list[Checkpoint], public_key) -> CheckpointReport:
     """Every checkpoint must carry a good signature, and the trail must still hold its state: the
-    event at its seq with its head hash, and the Merkle root of hashes 1..seq. One pass, O(n)."""
-    from .models import AuditEvent
+    link at its position with its head hash, and the Merkle root of link hashes 1..seq. One pass, O(n)."""
+    from .chain import flush_links
+    from .models import ChainLink
 
+    flush_links()
     wanted = sorted(checkpoints, key=lambda c: c.seq)
     for cp in wanted:
         if not cp.verify_signature(public_key):
@@ -312,7 +320,7 @@ def verify_against(checkpoints: list[Checkpoint], public_key) -> CheckpointRepor
         size = merkle.frontier_size(frontier)
         if size != cp.seq:
             return CheckpointReport(False, checked, cp.seq, "events the checkpoint covers are missing")
-        stored = AuditEvent.objects.filter(seq=cp.seq).values_list("hash", flat=True).first()
+        stored = ChainLink.objects.filter(pos=cp.seq).values_list("hash", flat=True).first()
         if stored != cp.head:
             return CheckpointReport(False, checked, cp.seq,
                                     "the event at the checkpoint no longer has the signed head hash (history rewritten)")
@@ -339,17 +347,29 @@ def subtree_hash(start: int, end: int) -> bytes:
     return merkle.root_of(leaves)
 
 
-def inclusion_proof(*, seq: int, checkpoint: Checkpoint) -> dict:
-    from .models import AuditEvent
+def position_of(seq: int) -> int | None:
+    """The chain position of event `seq` (None while it is not linked: not committed yet)."""
+    from .chain import flush_links
+    from .models import ChainLink
 
-    if not 1 <= seq <= checkpoint.seq:
-        raise LookupError("the event is not covered by this checkpoint")
-    leaf = AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
-    if leaf is None:
+    flush_links()
+    return ChainLink.objects.filter(event_id=seq).values_list("pos", flat=True).first()
+
+
+def inclusion_proof(*, seq: int, checkpoint: Checkpoint) -> dict:
+    """The proof that event `seq` is in the tree the checkpoint signs: its leaf is the event's link
+    hash, at its chain position (index = position - 1)."""
+    from .models import ChainLink
+
+    pos = position_of(seq)
+    if pos is None:
         raise LookupError("no such event")
-    path = merkle.inclusion_path(seq - 1, checkpoint.seq, subtree_hash)
-    return {"type": "inclusion", "seq": seq, "leaf": leaf, "index": seq - 1, "size": checkpoint.seq,
-            "path": [p.hex() for p in path], "checkpoint": checkpoint.as_dict()}
+    if not 1 <= pos <= checkpoint.seq:
+        raise LookupError("the event is not covered by this checkpoint")
+    leaf = ChainLink.objects.filter(pos=pos).values_list("hash", flat=True).first()
+    path = merkle.inclusion_path(pos - 1, checkpoint.seq, subtree_hash)
+    return {"type": "inclusion", "seq": seq, "position": pos, "leaf": leaf, "index": pos - 1,
+            "size": checkpoint.seq, "path": [p.hex() for p in path], "checkpoint": checkpoint.as_dict()}
 
 
 def consistency_proof(*, old: Checkpoint, new: Checkpoint) -> dict:
@@ -411,7 +431,8 @@ def proof_for_event(*, user, seq: int, checkpoint_seq: int | None = None) -> dic
     if not access.restrict(AuditEvent.objects.filter(seq=seq), user).exists():
         raise Http404
     cp = _checkpoint_or_latest(checkpoint_seq)
-    if seq > cp.seq:
+    pos = position_of(seq)
+    if pos is None or pos > cp.seq:
         raise Conflict(_("No checkpoint covers this event yet: make a checkpoint, then ask again."))
     return inclusion_proof(seq=seq, checkpoint=cp)
 

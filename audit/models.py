@@ -43,13 +43,39 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.action} {self.target_label}"
 
 
+class ChainLink(models.Model):
+    """One link of the chain, in the order events were committed (issue 16, item 1; decision 0022).
+
+    An event is written during its transaction with `seq` (its identity, from a sequence on
+    PostgreSQL: gaps where a transaction rolled back) and `hash` = SHA-256 of its canonical body;
+    the link is appended at commit by a deferred database trigger, under a lock held only from the
+    commit's triggers to the end of COMMIT: `hash` = SHA-256(prev_hash || event hash). `pos` is
+    the event's place in the chain (what checkpoints, Merkle proofs and the verified point count).
+    Events from before this table (their own prev_hash not empty) are linked as they were:
+    link.hash = event.hash. INSERT-only, written by the database (PostgreSQL) or record() (SQLite)."""
+
+    pos = models.BigIntegerField(_("chain position"), primary_key=True)
+    event_id = models.BigIntegerField(_("audit event"), unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["pos"]
+        verbose_name = _("link of the audit chain")
+        verbose_name_plural = _("links of the audit chain")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"@{self.pos} #{self.event_id} {self.hash[:12]}"
+
+
 class VerifiedPoint(models.Model):
     """The last point up to which the scheduled check found the chain intact (one row): the next
     check verifies only what came after it, so its cost does not grow with the history. A hint for
     speed only: `manage.py verify_audit` always verifies everything."""
 
-    seq = models.BigIntegerField(_("sequence number"))
-    hash = models.CharField(_("hash"), max_length=64)
+    seq = models.BigIntegerField(_("sequence number"))  # the position in the chain (ChainLink.pos)
+    hash = models.CharField(_("hash"), max_length=64)  # the link's hash there
     verified_at = models.DateTimeField(_("verified at"))
 
     class Meta:

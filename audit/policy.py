@@ -18,7 +18,9 @@ from .models import AuditEvent, AuditEventCarrier, Signature
 
 VIEW_AUDIT = "view_audit"
 # the office roles that read the trail (role names as data: audit imports no domain app)
-AUDIT_READERS = {"auditor", "secrecy_office"}
+# (the security auditor, issue 15: the administrators' trail and the chain's verification; it opens
+# no carrier, so no event naming one)
+AUDIT_READERS = {"auditor", "secrecy_office", "security_auditor"}
 
 
 def may_view_audit(user, obj=None) -> bool:

@@ -22,10 +22,12 @@ PARALLEL_FROM = 50_000
 
 
 def _check_rows(rows, *, keyed_from: int | None, key: bytes) -> dict:
-    """Check one stretch of the trail (rows in seq order, as tuples: audit.chain.ROW_FIELDS).
-    Within the stretch: no gaps, every prev_hash is the hash before it, every hash recomputes, every
-    keyed hash (from the first keyed event on, one is required) matches. The stretch's entry (its
-    first seq and prev_hash) is checked against the stretch before it by the caller."""
+    """Check one stretch of the chain (rows by position, as tuples: audit.chain.ROW_FIELDS).
+    Within the stretch: no gaps in positions, every link's previous hash is the link before it,
+    every event's hash recomputes from its content and every link's hash from the link before it and
+    its event, every keyed hash (from the first keyed event on, one is required) matches. The
+    stretch's entry (its first position and previous hash) is checked against the stretch before
+    it by the caller. A break is named by the event's sequence number."""
     import hashlib
     import hmac
 
@@ -36,18 +38,22 @@ def _check_rows(rows, *, keyed_from: int | None, key: bytes) -> dict:
            "broken_seq": None, "reason": ""}
     expected = prev = None
     for row in rows:
-        seq, stored_prev, stored_hash, mac = row[0], row[9], row[10], row[11]
+        seq, event_prev, event_hash_, mac, pos, link_prev, link_hash_ = row[0], *row[9:15]
         if expected is None:
-            out["first_seq"], out["entry_prev"] = seq, stored_prev
-            expected, prev = seq, stored_prev
-        if seq != expected:
-            out.update(ok=False, broken_seq=expected, reason="missing event (sequence gap)")
+            out["first_seq"], out["entry_prev"] = pos, link_prev
+            expected, prev = pos, link_prev
+        if pos != expected:
+            out.update(ok=False, broken_seq=seq, reason="missing event (sequence gap)")
             return out
-        if stored_prev != prev:
+        if link_prev != prev:
             out.update(ok=False, broken_seq=seq, reason="previous-hash link broken")
             return out
+        if event_hash_ is None:  # the link names an event that is not there
+            out.update(ok=False, broken_seq=seq, reason="missing event (sequence gap)")
+            return out
         canonical = canonical_json(body_from_row(row)).encode("utf-8")
-        if sha256(stored_prev.encode("ascii") + canonical).hexdigest() != stored_hash:
+        # written before the links (event_prev set): chained by its own prev_hash, the link repeats it
+        if sha256(event_prev.encode("ascii") + canonical).hexdigest() != event_hash_:
             out.update(ok=False, broken_seq=seq, reason="event content does not match its hash")
             return out
         if mac or (keyed_from is not None and seq >= keyed_from):
@@ -55,9 +61,13 @@ def _check_rows(rows, *, keyed_from: int | None, key: bytes) -> dict:
                 out.update(ok=False, broken_seq=seq,
                            reason="keyed hash does not match: the event was not written with the audit key")
                 return out
-        prev, expected = stored_hash, seq + 1
+        if (link_hash_ != event_hash_ or event_prev != link_prev) if event_prev else (
+                sha256((link_prev + event_hash_).encode("ascii")).hexdigest() != link_hash_):
+            out.update(ok=False, broken_seq=seq, reason="the chain's link to this event does not match its hash")
+            return out
+        prev, expected = link_hash_, pos + 1
         out["count"] += 1
-        out["last_seq"], out["last_hash"] = seq, stored_hash
+        out["last_seq"], out["last_hash"] = pos, link_hash_
     return out
 
 
@@ -93,10 +103,12 @@ def verify_chain(*, chunk_size: int = 20000, after_seq: int = 0, after_hash: str
 
     from django.db import connection
 
-    from .chain import hmac_key
+    from .chain import flush_links, hmac_key
+    from .models import ChainLink
 
+    flush_links()
     key, keyed_from = hmac_key(), _keyed_from()
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    last = ChainLink.objects.order_by("-pos").values_list("pos", flat=True).first() or 0
     total = last - after_seq
     if workers is None:
         workers = int(os.environ.get("AUDIT_VERIFY_WORKERS", "0")) or os.cpu_count() or 1
@@ -133,19 +145,68 @@ def verify_chain(*, chunk_size: int = 20000, after_seq: int = 0, after_hash: str
         count, expected, prev = count + part["count"], part["last_seq"] + 1, part["last_hash"]
     if expected <= last:
         return ChainReport(False, count, prev, expected, "missing event (sequence gap)")
+    if after_seq == 0:
+        unlinked = _first_unlinked_event()
+        if unlinked is not None:
+            return ChainReport(False, count, prev, unlinked, "event not in the chain (no link)")
+        stale = _first_export_off_the_chain()
+        if stale is not None:
+            return ChainReport(False, count, prev, stale,
+                               "the chain head recorded with this export is not in the chain at its position")
     return ChainReport(True, count, prev)
+
+
+def _first_export_off_the_chain() -> int | None:
+    """An export (a register, its event's details chain_head and chain_count) records the head it
+    printed: the link at that position must still carry it. Returns the first event whose recorded
+    head the chain no longer holds."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        rows = (AuditEvent.objects.filter(details__has_key="chain_head")
+                .order_by("seq").values_list("seq", "details"))
+        from .models import ChainLink
+
+        for seq, details in rows.iterator():
+            head, count = details.get("chain_head") or "", details.get("chain_count")
+            if not head or count is None or (int(count) == 0 and head == GENESIS_HASH):
+                continue
+            if not ChainLink.objects.filter(pos=int(count), hash=head).exists():
+                return seq
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(e.seq) FROM audit_auditevent e"
+            " LEFT JOIN audit_chainlink l ON l.pos = (e.details ->> 'chain_count')::bigint"
+            " WHERE e.details ? 'chain_head' AND coalesce(e.details ->> 'chain_head', '') <> ''"
+            "   AND jsonb_typeof(e.details -> 'chain_count') = 'number'"
+            "   AND NOT ((e.details ->> 'chain_count')::bigint = 0 AND e.details ->> 'chain_head' = %s)"
+            "   AND l.hash IS DISTINCT FROM e.details ->> 'chain_head'", [GENESIS_HASH])
+        return cursor.fetchone()[0]
+
+
+def _first_unlinked_event() -> int | None:
+    """A committed event every link skips (written with the linking trigger switched off)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(e.seq) FROM audit_auditevent e WHERE NOT EXISTS"
+                       " (SELECT 1 FROM audit_chainlink l WHERE l.event_id = e.seq)")
+        return cursor.fetchone()[0]
 
 
 def verify_since_last_point() -> ChainReport:
     """The scheduled check: only the events after the last point found intact (its cost does not
     grow with the history). The event at that point must still carry the hash seen then."""
-    from .models import VerifiedPoint
+    from .chain import flush_links
+    from .models import ChainLink, VerifiedPoint
 
+    flush_links()
     point = VerifiedPoint.objects.order_by("-pk").values_list("seq", "hash").first()
     if point is None:
         return verify_chain()
-    seq, hash_ = point
-    if not AuditEvent.objects.filter(seq=seq, hash=hash_).exists():
+    seq, hash_ = point  # a position in the chain and the link's hash there
+    if not ChainLink.objects.filter(pos=seq, hash=hash_).exists():
         return ChainReport(False, 0, hash_, seq, "the last verified event was changed or removed")
     return verify_chain(after_seq=seq, after_hash=hash_)
 
@@ -172,4 +233,8 @@ def verify_signature(signature: Signature, content: dict | None = None) -> list[
 def chain_contains(head_hash: str) -> bool:
     """Is an earlier head still in the chain? (Truncation from the end leaves a valid but shorter
     chain; only a head kept elsewhere reveals it.)"""
-    return AuditEvent.objects.filter(hash=head_hash.strip().lower()).exists()
+    from .chain import flush_links
+    from .models import ChainLink
+
+    flush_links()
+    return ChainLink.objects.filter(hash=head_hash.strip().lower()).exists()

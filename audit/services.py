@@ -14,16 +14,27 @@ from common.errors import Refused, ValidationFailed
 from .chain import canonical_json, event_body, keyed_hash, normalise, sha256_hex
 from .models import GENESIS_HASH, AuditEvent, AuditEventCarrier, Signature
 
-# Any constant will do: every process that appends takes the same transaction-level lock.
-_CHAIN_LOCK_KEY = 0x5EC2E7
+
+def _next_seq() -> int:
+    """The new event's identity. PostgreSQL: from a sequence, no lock (the chain's order is fixed at
+    commit, audit_chainlink); SQLite: BEGIN IMMEDIATE already holds the database's single write lock
+    for the whole transaction, so the next number is read."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval('audit_event_seq')")
+        else:
+            cursor.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM audit_auditevent")
+        return cursor.fetchone()[0]
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite: the settings open every transaction with BEGIN IMMEDIATE, which already holds the
-    # database's single write lock for the whole transaction.
+def _link_now(event) -> None:
+    """SQLite (one writer): the link is appended with the event, by the same rule the PostgreSQL
+    commit trigger applies (audit/triggers.py)."""
+    from .models import ChainLink
+
+    last = ChainLink.objects.order_by("-pos").values_list("pos", "hash").first() or (0, GENESIS_HASH)
+    ChainLink.objects.create(pos=last[0] + 1, event_id=event.seq, prev_hash=last[1],
+                             hash=sha256_hex(last[1] + event.hash))
 
 
 def describe_target(target) -> tuple[str, str, str]:
@@ -50,9 +61,7 @@ def record(*, actor, action: str, target=None, details: dict | None = None, carr
     details mention. The trail shows the event only to readers who may open all of them."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must be called inside the transaction of the change it records")
-    _lock_chain()
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    seq = _next_seq()
     target_type, target_id, target_label = describe_target(target)
     event = AuditEvent(
         seq=seq,
@@ -64,15 +73,17 @@ def record(*, actor, action: str, target=None, details: dict | None = None, carr
         target_id=target_id,
         target_label=target_label,
         details=normalise(details or {}),
-        prev_hash=prev_hash,
+        prev_hash="",  # chained at commit: audit_chainlink (decision 0022)
     )
     canonical = canonical_json(event_body(
         seq=seq, at=event.at, actor_id=event.actor_id, actor_name=event.actor_name, action=action,
         target_type=target_type, target_id=target_id, target_label=target_label, details=event.details,
     ))
-    event.hash = sha256_hex(prev_hash + canonical)
+    event.hash = sha256_hex(canonical)
     event.mac = keyed_hash(canonical.encode("utf-8"))
     event.save(force_insert=True)
+    if connection.vendor != "postgresql":
+        _link_now(event)
     named = access.carriers_named(target)
     named.update(getattr(c, "pk", c) for c in carriers)
     if named:
@@ -164,11 +175,11 @@ def verify_scheduled():
     then move that point to the head. A broken chain leaves the point where it was, so every later
     check finds the break again (the alert stays until an auditor deals with it)."""
     from . import selectors
-    from .models import VerifiedPoint
+    from .models import ChainLink, VerifiedPoint
 
     report = selectors.verify_since_last_point()
     if report.ok and report.count:
-        head_seq = AuditEvent.objects.filter(hash=report.head).values_list("seq", flat=True).first()
+        head_seq = ChainLink.objects.filter(hash=report.head).values_list("pos", flat=True).first()
         if head_seq is not None:
             with transaction.atomic():
                 VerifiedPoint.objects.update_or_create(

@@ -11,4 +11,6 @@ urlpatterns = [
     path("verify/<int:pk>/status.json", views.verification_status, name="verification-status"),
     path("carriers/<int:carrier_id>/", views.carrier_history, name="carrier-history"),
     path("signatures/<int:pk>/", views.signature_detail, name="signature"),
+    path("proofs/", views.proofs, name="proofs"),
+    path("proofs/public-key.pem", views.public_key, name="public-key"),
 ]

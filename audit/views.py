@@ -109,3 +109,93 @@ def verification_status(request, pk):
         "finished": job.status in ("done", "failed"),
     })
 
+
+
+# --- the auditor's workspace: checkpoints and Merkle proofs to take away ----------------------------
+
+
+class _ProofForm:
+    """The proof page's query: an event (seq) or a signature, and a checkpoint (the newest by default);
+    or two checkpoints for a consistency proof. Field errors, never a 500."""
+
+    @staticmethod
+    def number(request, name, errors, *, required=False):
+        raw = (request.GET.get(name) or "").strip()
+        if not raw:
+            if required:
+                errors[name] = _("Enter a number.")
+            return None
+        if not raw.isdigit() or len(raw) > 18 or int(raw) < 1:
+            errors[name] = _("Enter a whole number of at least 1.")
+            return None
+        return int(raw)
+
+
+@login_required
+def proofs(request):
+    """Checkpoints in the trail and the proofs of the auditor's workspace: an inclusion proof of any
+    event or signature one may see against a checkpoint, and a consistency proof between two
+    checkpoints, shown and downloadable as JSON for tools/verify_audit_proof.py."""
+    import json
+
+    from common.errors import DomainError
+
+    from . import checkpoints
+
+    _require_audit_access(request.user)
+    errors, proof, status = {}, None, 200
+    kind = request.GET.get("kind", "")
+    try:
+        if kind == "inclusion":
+            seq = _ProofForm.number(request, "seq", errors)
+            signature = _ProofForm.number(request, "signature", errors)
+            checkpoint = _ProofForm.number(request, "checkpoint", errors)
+            if not errors and (seq is None) == (signature is None):
+                errors["seq"] = _("Give either an event (sequence number) or a signature.")
+            if not errors:
+                proof = (checkpoints.proof_for_signature(user=request.user, pk=signature, checkpoint_seq=checkpoint)
+                         if signature else
+                         checkpoints.proof_for_event(user=request.user, seq=seq, checkpoint_seq=checkpoint))
+        elif kind == "consistency":
+            old = _ProofForm.number(request, "old", errors, required=True)
+            new = _ProofForm.number(request, "new", errors)
+            if not errors:
+                proof = checkpoints.proof_between(old_seq=old, new_seq=new)
+        elif kind:
+            errors["kind"] = _("Unknown kind of proof.")
+    except Http404:
+        errors["proof"], status = _("No such event, signature or checkpoint that you may see."), 404
+    except DomainError as exc:
+        errors["proof"], status = str(exc.message), exc.status
+    except LookupError:
+        errors["proof"], status = _("The events this proof needs are missing from the trail."), 409
+    if errors and status == 200:
+        status = 400
+    if proof is not None and request.GET.get("download"):
+        name = (f"audit-inclusion-{proof['seq']}-at-{proof['size']}.json" if proof["type"] == "inclusion"
+                else f"audit-consistency-{proof['old']['seq']}-{proof['new']['seq']}.json")
+        response = JsonResponse(proof, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    recent = list(reversed(checkpoints.all_in_trail()))[:50]
+    query = request.GET.copy()
+    query["download"] = "1"
+    return render(request, "audit/proofs.html", {
+        "checkpoints": recent, "errors": errors, "proof": proof, "kind": kind, "data": request.GET,
+        "proof_json": json.dumps(proof, indent=2, ensure_ascii=False) if proof else "",
+        "download_query": query.urlencode(),
+    }, status=status)
+
+
+@login_required
+def public_key(request):
+    """The public key that verifies the checkpoints (PEM), for the standalone verifier."""
+    from django.http import HttpResponse
+
+    from . import checkpoints
+
+    _require_audit_access(request.user)
+    pem = checkpoints.public_pem(checkpoints.load_private_key().public_key())
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="audit-signing-key.pem.pub"'
+    return response

@@ -8,13 +8,17 @@
    against a naive per-row check (can() for each carrier; measured on a sample, extrapolated).
    bench/gate.py: the same list at BENCH_GATE_CARRIERS (1,000,000) carriers and as many object
    grants, staff and secrecy office, p95 against the ungated page and a django-guardian version.
-2. The audit chain: appending events through audit.record (lock, head read, hash) against plain
-   inserts of the same rows with no chain (baseline).
+2. The audit chain: appending events through audit.record (hash, linked at commit) against plain
+   inserts of the same rows with no chain (baseline); bench/append.py: handovers with 8 writers
+   against the same code path with chaining off and against 1 writer.
 3. The scheduled checks (bench/checks.py).
 4. Register rendering (bench/registers.py): a 10,000-row register as one naive WeasyPrint document
    against the chunked renderer (worker processes, joined with pypdf), time and peak memory.
 5. One password check (bench/passwords.py): Argon2id with Django's production parameters against
    PBKDF2-SHA256 (the baseline).
+6. Page speed (bench/pages.py): the main pages' server time on the demo data for the people whose
+   day it is, against the same page for someone who sees no carrier and the 300 ms goal; then at
+   BENCH_PAGES_CARRIERS (100,000) more carriers against the 1 s goal.
 """
 
 import contextlib
@@ -216,6 +220,9 @@ def run(url: str) -> None:
     )
 
     bench_audit_verify()
+    from bench.append import bench_append  # 2c. appending: 8 writers vs chaining off vs 1 writer
+
+    bench_append()
     from bench.checks import bench_checks  # 3. the scheduled checks (alerts), BENCH_CHECK_CARRIERS
 
     bench_checks()
@@ -225,6 +232,11 @@ def run(url: str) -> None:
     from bench.passwords import bench_passwords  # 5. one password check: Argon2id against PBKDF2
 
     bench_passwords()
+    # 6. the main pages' server time on the demo data and at BENCH_PAGES_CARRIERS more carriers
+    # (bench/pages.py, in its own scratch database with the demo data)
+    import subprocess
+
+    subprocess.run([sys.executable, str(ROOT / "bench" / "pages.py")], check=False)
 
 
 if __name__ == "__main__":

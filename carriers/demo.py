@@ -38,6 +38,22 @@ def seed(context) -> dict:
         )
         for code, zh, en, kind, level, dept, location in CONTAINERS
     }
+    # the classification basis (issue 19, item 2): the unit's list of secret matters and its
+    # classifiers, cited by every tenth carrier
+    secretary = people["secretary"]
+    matter_items = {
+        level: services.add_matter_item(actor=secretary, code=code, title_zh=zh, title_en=en, level=level,
+                                        secrecy_years=years)
+        for level, code, zh, en, years in (
+            (Level.TOP_SECRET, "1.1", "重点工程总体技术方案", "Overall technical plans of key works", 30),
+            (Level.SECRET, "2.3", "科研项目关键技术参数", "Key technical parameters of research projects", 20),
+            (Level.CONFIDENTIAL, "4.2", "内部审计和检查情况", "Internal audit and inspection findings", 10),
+        )
+    }
+    services.designate_classifier(actor=secretary, user=people["unit_head"], max_level=Level.TOP_SECRET,
+                                  reference="定密〔2026〕1号")
+    services.designate_classifier(actor=secretary, user=people["head_res"], max_level=Level.SECRET,
+                                  reference="定密〔2026〕2号")
     rng = random.Random(2026)
     kinds = [Carrier.Kind.PAPER] * 6 + [Carrier.Kind.ELECTRONIC] * 2 + [Carrier.Kind.ARTICLE, Carrier.Kind.EQUIPMENT]
     items = []
@@ -73,9 +89,11 @@ def seed(context) -> dict:
                 scope_departments=scope,
                 scope_people=scope_people,
                 **period,
+                **({"basis_item": matter_items[level],
+                    "classifier": people["unit_head" if level == Level.TOP_SECRET else "head_res"]}
+                   if i % 10 == 0 else {}),
             )
         )
-    secretary = people["secretary"]
     carriers = services.register_carriers_batch(actor=secretary, password=context["password"], items=items)
     # several statuses, each reached through the state machine
     moves = (

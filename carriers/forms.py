@@ -7,7 +7,7 @@ from common.levels import Level
 from personnel.models import Unit
 
 from . import selectors
-from .models import Carrier
+from .models import BasisKind, Carrier, Classifier, SecretMatterItem
 
 
 class NoControlCharsMixin:
@@ -87,8 +87,8 @@ class CarrierFactsForm(NoControlCharsMixin, forms.Form):
 class CarrierRegisterForm(CarrierFactsForm):
     field_order = [
         "kind", "medium", "is_coded_telegram", "title", "document_number", "originator", "level", "secrecy_years",
-        "secrecy_months", "declassification_condition", "period_start", "copy_number", "copies_total", "container",
-        "scope_departments", "scope_people", "password",
+        "secrecy_months", "declassification_condition", "period_start", "basis_kind", "basis_item", "classifier",
+        "classified_on", "copy_number", "copies_total", "container", "scope_departments", "scope_people", "password",
     ]
 
     is_coded_telegram = forms.BooleanField(label=_("Coded telegram"), required=False)
@@ -102,6 +102,20 @@ class CarrierRegisterForm(CarrierFactsForm):
     copy_number = forms.CharField(label=_("Copy number"), max_length=6, required=False, help_text=_("Six digits, e.g. 000003."))
     copies_total = forms.IntegerField(label=_("Number of copies"), min_value=1, max_value=100000, initial=1)
     container = forms.ModelChoiceField(label=_("Container"), queryset=None)
+    basis_kind = forms.ChoiceField(
+        label=_("Basis of the level and period"), required=False,
+        choices=[("", _("Received or already held: as its originator determined"))]
+        + [c for c in BasisKind.choices if c[0] != BasisKind.PRODUCTION_APPROVAL],
+        help_text=_("An original classification cites an item of the unit's list of secret matters and its classifier."),
+    )
+    basis_item = forms.ModelChoiceField(label=_("Item of the list of secret matters"), queryset=None, required=False)
+    classifier = forms.ModelChoiceField(
+        label=_("Classifier (person responsible for classification)"), queryset=None, required=False,
+    )
+    classified_on = forms.DateField(
+        label=_("Classified on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
     password = forms.CharField(
         label=_("Your password (signature)"), widget=forms.PasswordInput, max_length=128,
         help_text=_("You sign this registration: enter your password again."),
@@ -110,3 +124,22 @@ class CarrierRegisterForm(CarrierFactsForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["container"].queryset = selectors.containers_for_registration(user=user)
+        self.fields["basis_item"].queryset = access.restrict(
+            SecretMatterItem.objects.filter(is_active=True), user).order_by("code")
+        self.fields["classifier"].queryset = classifier_users(user)
+        self.fields["classifier"].label_from_instance = PersonChoiceField.label_from_instance.__get__(
+            self.fields["classifier"])
+
+    def service_arguments(self) -> dict:
+        data = super().service_arguments()
+        for name in ("basis_kind", "basis_item", "classifier", "classified_on"):
+            if not data.get(name):
+                data.pop(name, None)
+        return data
+
+
+def classifier_users(user):
+    """The people of the reader's unit designated as classifiers now."""
+    designated = access.restrict(Classifier.objects.filter(revoked_at__isnull=True), user).values("user_id")
+    return get_user_model().objects.filter(pk__in=designated).select_related("person").order_by(
+        "person__employee_number")

@@ -11,6 +11,10 @@ STATUS = "carrier.status"
 
 ACTION_LABELS = {
     "carrier.registered": _("Registered"),
+    "classification.item_added": _("Item added to the list of secret matters"),
+    "classification.item_retired": _("Item of the list of secret matters retired"),
+    "classification.classifier_designated": _("Classifier designated"),
+    "classification.classifier_revoked": _("Classifier designation revoked"),
     "container.created": _("Container created"),
     "carrier.custody_changed": _("Custody changed"),
     "handover.started": _("Handover started (giver signed)"),

@@ -118,6 +118,78 @@ class Disposition(models.TextChoices):
     DESTROY = "destroy", _("Destroy")
 
 
+class SecretMatterItem(models.Model):
+    """One item of the unit's list of secret matters (国家秘密事项一览表 / 保密事项范围): what it
+    covers, the highest level and the secrecy period it fixes. Kept as data by the secrecy office;
+    an original classification cites one item as its basis (定密依据)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="secret_matter_items", verbose_name=_("unit"))
+    code = models.CharField(_("item number"), max_length=32)
+    title_zh = models.CharField(_("matter (Chinese)"), max_length=300)
+    title_en = models.CharField(_("matter (English)"), max_length=300)
+    level = models.PositiveSmallIntegerField(_("highest level it fixes"), choices=Level.choices)
+    secrecy_years = models.PositiveSmallIntegerField(_("secrecy period it fixes (years)"), null=True, blank=True)
+    is_active = models.BooleanField(_("in force"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit_id", "code"]
+        verbose_name = _("item of the list of secret matters")
+        verbose_name_plural = _("list of secret matters")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="secret_matter_item_code_unique"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="secret_matter_item_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.title_en if (get_language() or "").startswith("en") and self.title_en else self.title_zh
+
+
+class Classifier(models.Model):
+    """A person designated as responsible for classification (定密责任人) in a unit, with the
+    highest level their authority reaches. Revoked, never deleted."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="classifiers", verbose_name=_("unit"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="classifier_designations",
+                             verbose_name=_("person"))
+    max_level = models.PositiveSmallIntegerField(_("highest level of their authority"), choices=Level.choices)
+    reference = models.CharField(_("designation document"), max_length=200, blank=True)
+    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("designated by"))
+    designated_at = models.DateTimeField(_("designated at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit_id", "-max_level", "id"]
+        verbose_name = _("classifier (person responsible for classification)")
+        verbose_name_plural = _("classifiers")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(revoked_at__isnull=True),
+                                    name="classifier_one_active_designation"),
+            models.CheckConstraint(condition=Q(max_level__in=Level.values), name="classifier_level_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}≤{self.max_level}"
+
+
+class BasisKind(models.TextChoices):
+    """The basis of a carrier's level and period (定密依据)."""
+
+    MATTER_ITEM = "matter_item", _("An item of the unit's list of secret matters")
+    DERIVED = "derived", _("Derived from its sources (derivative classification)")
+    ORIGINATOR = "originator", _("Determined by the originating authority (received)")
+    PRODUCTION_APPROVAL = "production_approval", _("Determined in the approved production request")
+
+
 class Carrier(models.Model):
     """A classified carrier (涉密载体): metadata only, never the secret content."""
 
@@ -199,6 +271,15 @@ class Carrier(models.Model):
     )
     disposition = models.CharField(_("disposition"), max_length=8, choices=Disposition.choices, blank=True)
     dispose_by = models.DateField(_("destroy by"), null=True, blank=True)
+    # classification basis (定密依据), the person responsible (定密责任人) and the date; empty on
+    # carriers registered before the basis was kept
+    basis_kind = models.CharField(_("basis of the level and period"), max_length=24, choices=BasisKind.choices,
+                                  blank=True)
+    basis_item = models.ForeignKey(SecretMatterItem, on_delete=models.PROTECT, related_name="carriers", null=True,
+                                   blank=True, verbose_name=_("item of the list of secret matters"))
+    classifier = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="classified_carriers",
+                                   null=True, blank=True, verbose_name=_("classifier"))
+    classified_on = models.DateField(_("classified on"), null=True, blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registered_carriers",
         verbose_name=_("registered by"),
@@ -241,6 +322,12 @@ class Carrier(models.Model):
             models.CheckConstraint(
                 condition=Q(disposition="destroy", dispose_by__isnull=False) | (~Q(disposition="destroy") & Q(dispose_by__isnull=True)),
                 name="carrier_dispose_by_only_to_destroy",
+            ),
+            # an item of the list is cited exactly when the basis is such an item, with its classifier
+            models.CheckConstraint(
+                condition=(Q(basis_kind="matter_item") & Q(basis_item__isnull=False) & Q(classifier__isnull=False))
+                | (~Q(basis_kind="matter_item") & Q(basis_item__isnull=True)),
+                name="carrier_basis_item_iff_matter_item",
             ),
             # copy numbers are unique within one production run
             models.UniqueConstraint(

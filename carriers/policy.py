@@ -20,18 +20,25 @@ from .models import (
     Carrier,
     CarrierGroupObjectPermission,
     CarrierUserObjectPermission,
+    Classifier,
     Container,
     Handover,
     HandoverItem,
+    SecretMatterItem,
 )
 
 REGISTER_CARRIER = "register_carrier"
 MANAGE_CONTAINERS = "manage_containers"
+MANAGE_CLASSIFICATION = "manage_classification"
 
 
 def visible_carriers(queryset: QuerySet, user) -> QuerySet:
     person = access.person_of(user)
     if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    if access.has_role(user, roles.SYSTEM_ADMIN, roles.SECURITY_AUDITOR):
+        # the system administrator and the security auditor open no carrier, whatever their post
+        # (issue 15: their duty needs none); the security administrator has the rule of everyone
         return queryset.none()
     if access.is_unit_wide(user):
         # Unit-wide office roles see most of their unit: tests on the row itself (its unit, its
@@ -133,8 +140,24 @@ def may_manage_containers(user, obj=None) -> bool:
     return personnel_policy.is_secrecy_office(user)
 
 
+def visible_matter_items(queryset: QuerySet, user) -> QuerySet:
+    """The unit's list of secret matters: its people, each up to their clearance (an item's wording
+    can itself be sensitive at its level)."""
+    person = access.person_of(user)
+    if person is None or person.clearance == NO_CLEARANCE:
+        return queryset.none()
+    return queryset.filter(unit_id=person.unit_id, level__lte=person.clearance)
+
+
+def may_manage_classification(user, obj=None) -> bool:
+    return personnel_policy.is_secrecy_office(user)
+
+
 def register() -> None:
     access.register(Carrier, visible_carriers)
+    access.register(SecretMatterItem, visible_matter_items)
+    access.register(Classifier, personnel_policy.of_the_readers_unit)  # who may classify: names no carrier
+    access.register_action(MANAGE_CLASSIFICATION, may_manage_classification)
     access.register(Container, personnel_policy.of_the_readers_unit)  # names no carrier
     access.register(
         Handover, visible_handovers,

@@ -228,3 +228,59 @@ def taker_in_scope(*, out_of_scope: list[str]) -> Violation | None:
             field="taker", code="out_of_scope", kind="refused",
         )
     return None
+
+
+# --- classification basis (定密依据) and the person responsible (定密责任人) ---------------------------
+
+
+def classification_basis(
+    *, basis_kind: str, level: int, item=None, classifier=None, unit_id: int, has_sources: bool,
+    classified_on: date | None = None, today: date | None = None,
+) -> list[Violation]:
+    """The basis of an original classification is an item of the unit's list of secret matters,
+    cited by a person designated as classifier whose authority reaches the level; a derived one
+    has sources; a received one was determined by its originator. `item` and `classifier` are the
+    SecretMatterItem and the Classifier designation (None if none given or none in force)."""
+    from .models import BasisKind
+
+    problems: list[Violation] = []
+    if basis_kind not in BasisKind.values:
+        return [Violation(_("Choose the basis of the level and period."), field="basis_kind", code="invalid_choice")]
+    if classified_on is not None and today is not None and classified_on > today:
+        problems.append(Violation(_("The classification date cannot be in the future."), field="classified_on"))
+    if basis_kind == BasisKind.MATTER_ITEM:
+        if item is None:
+            problems.append(Violation(_("Cite the item of the list of secret matters this level rests on."),
+                                      field="basis_item", code="required"))
+        elif item.unit_id != unit_id or not item.is_active:
+            problems.append(Violation(_("This item is not in force in your unit's list of secret matters."),
+                                      field="basis_item", code="item_not_in_force"))
+        elif level > item.level:
+            problems.append(Violation(
+                _("Item %(code)s fixes at most %(item_level)s; %(level)s has no basis in it.")
+                % {"code": item.code, "item_level": Level(item.level).label, "level": Level(level).label},
+                field="level", code="above_item_level",
+            ))
+        if classifier is None:
+            problems.append(Violation(_("Name the classifier: a person designated as responsible for classification."),
+                                      field="classifier", code="required"))
+    if basis_kind == BasisKind.DERIVED and not has_sources:
+        problems.append(Violation(_("A derived classification names the carriers it is derived from."),
+                                  field="basis_kind", code="derived_without_sources"))
+    if classifier is not None:
+        problems.append(classifier_authority(classifier=classifier, level=level, unit_id=unit_id))
+    return [p for p in problems if p is not None]
+
+
+def classifier_authority(*, classifier, level: int, unit_id: int) -> Violation | None:
+    """The classifier is designated in this unit and in force, and their authority reaches the level."""
+    if classifier.unit_id != unit_id or classifier.revoked_at is not None:
+        return Violation(_("This person is not a designated classifier of your unit."), field="classifier",
+                         code="not_a_classifier")
+    if level > classifier.max_level:
+        return Violation(
+            _("The classifier's authority reaches %(max)s only: a carrier classified %(level)s needs a classifier with higher authority.")
+            % {"max": Level(classifier.max_level).label, "level": Level(level).label},
+            field="classifier", code="above_classifier_authority",
+        )
+    return None

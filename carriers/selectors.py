@@ -87,3 +87,18 @@ def visible_handovers(*, user):
 def registry_size() -> int:
     """How many carriers the registry holds, all units (e.g. what the demo seeded)."""
     return Carrier.objects.count()
+
+
+def matter_items(*, user):
+    """The unit's list of secret matters, as far as the reader's clearance goes."""
+    from .models import SecretMatterItem
+
+    return access.restrict(SecretMatterItem.objects.all(), user).order_by("-is_active", "code")
+
+
+def classifiers(*, user):
+    """The unit's classifiers (定密责任人), those in force first."""
+    from .models import Classifier
+
+    return (access.restrict(Classifier.objects.select_related("user__person", "designated_by__person"), user)
+            .order_by("revoked_at", "-max_level", "id"))

@@ -14,7 +14,16 @@ from common import access
 from common.errors import Conflict, Refused, ValidationFailed, Violation, enforce
 
 from . import policy, rules
-from .models import Carrier, Container, Handover, HandoverItem, RegistryCounter
+from .models import (
+    BasisKind,
+    Carrier,
+    Classifier,
+    Container,
+    Handover,
+    HandoverItem,
+    RegistryCounter,
+    SecretMatterItem,
+)
 
 
 def snapshot(carrier: Carrier) -> dict:
@@ -45,6 +54,63 @@ def snapshot(carrier: Carrier) -> dict:
         "container": carrier.container_id,
         "status": carrier.status,
         "sources": sorted(carrier.sources.values_list("pk", flat=True)),
+        **basis_facts(carrier),
+    }
+
+
+def basis_facts(carrier: Carrier) -> dict:
+    """The classification basis as audit events and signatures record it (every registration and
+    every change of level or period carries it)."""
+    item = carrier.basis_item
+    return {
+        "basis_kind": carrier.basis_kind,
+        "basis_item": f"{item.code} {item.title_zh}" if item is not None else None,
+        "classifier": carrier.classifier_id,
+        "classified_on": carrier.classified_on,
+    }
+
+
+BASIS_FIELDS = ("basis_kind", "basis_item", "classifier", "classified_on")
+
+
+def resolve_basis(
+    actor, *, level: int, basis_kind: str = "", basis_item=None, classifier=None, classified_on=None,
+    has_sources: bool = False, produced: bool = False,
+) -> dict:
+    """The carrier fields of its classification basis, or the refusal (400, per field). With no
+    basis given, an existing caller's default where the rules allow it: derived when it has sources
+    (R4: never below them), the approved production request's terms for a production run (R1: the
+    leader approved level and period), otherwise the originating authority's determination (a
+    carrier received or already held). An item of the list always needs a classifier."""
+    unit_id = actor.person.unit_id
+    if not basis_kind:
+        basis_kind = (BasisKind.MATTER_ITEM if basis_item is not None else BasisKind.DERIVED if has_sources
+                      else BasisKind.PRODUCTION_APPROVAL if produced else BasisKind.ORIGINATOR)
+    designation = None
+    problems = []
+    if classifier is not None:
+        designation = Classifier.objects.filter(user_id=classifier.pk, revoked_at__isnull=True).first()
+        if designation is None:
+            problems.append(Violation(_("This person is not a designated classifier of your unit."),
+                                      field="classifier", code="not_a_classifier"))
+    if basis_item is not None:  # read again: whether it is in force now, not when the caller read it
+        pk = basis_item if isinstance(basis_item, int) else basis_item.pk
+        basis_item = SecretMatterItem.objects.filter(pk=pk).first()
+    if basis_kind == BasisKind.PRODUCTION_APPROVAL and not produced:
+        problems.append(Violation(_("Only a production run rests on its approved request."), field="basis_kind",
+                                  code="invalid_choice"))
+    problems += rules.classification_basis(
+        basis_kind=basis_kind, level=level, item=basis_item, classifier=designation,
+        unit_id=unit_id, has_sources=has_sources, classified_on=classified_on, today=timezone.localdate(),
+    )
+    if basis_kind == BasisKind.MATTER_ITEM and classifier is not None and designation is None:
+        problems = [p for p in problems if not (p.field == "classifier" and p.code == "required")]
+    enforce(problems)
+    return {
+        "basis_kind": basis_kind,
+        "basis_item": basis_item if basis_kind == BasisKind.MATTER_ITEM else None,
+        "classifier": classifier,
+        "classified_on": classified_on or timezone.localdate(),
     }
 
 
@@ -69,8 +135,15 @@ def register_carrier(*, actor, password: str, **fields) -> Carrier:
     password."""
     _check_may_register(actor)
     _check_rules(actor, **fields)
+    fields.update(_basis_of(actor, fields))
     credential = audit.reauthenticate(signer=actor, password=password)
     return _register(actor=actor, credential=credential, **fields)
+
+
+def _basis_of(actor, fields: dict) -> dict:
+    return resolve_basis(actor, level=fields["level"], has_sources=bool(fields.get("sources")),
+                         produced=fields.get("production_run") is not None,
+                         **{name: fields.get(name) for name in BASIS_FIELDS if fields.get(name)})
 
 
 def register_carriers_batch(*, actor, password: str, items: list[dict]) -> list[Carrier]:
@@ -79,6 +152,7 @@ def register_carriers_batch(*, actor, password: str, items: list[dict]) -> list[
     _check_may_register(actor)
     for fields in items:
         _check_rules(actor, **fields)
+        fields.update(_basis_of(actor, fields))
     credential = audit.reauthenticate(signer=actor, password=password)
     with transaction.atomic():
         return [_register(actor=actor, credential=credential, **fields) for fields in items]
@@ -154,6 +228,9 @@ def _register(
     the stage sets (production_run, intermediate_kind, disposition, dispose_by); they and the
     scope's other units are signed with the rest."""
     unit = actor.person.unit
+    if "basis_kind" not in stage_fields or not stage_fields["basis_kind"]:
+        stage_fields.update(_basis_of(actor, {"level": level, "sources": sources, **stage_fields}))
+    basis = {name: stage_fields.pop(name) for name in BASIS_FIELDS if name in stage_fields}
     secrecy_years = rules.default_period_years(
         level=level, years=secrecy_years, months=secrecy_months, condition=declassification_condition
     )
@@ -186,6 +263,7 @@ def _register(
             container=container,
             status=Carrier.Status.IN_CUSTODY,
             registered_by=actor,
+            **basis,
             **stage_fields,
         )
         carrier.scope_departments.set(scope_departments)
@@ -216,7 +294,8 @@ def transition(*, carrier: Carrier, to_status: str, actor, reason: str = "", det
             action="carrier.status_changed",
             target=locked,
             # the move itself last: a caller's own "from"/"to" (e.g. people) must not replace it
-            details={**(details or {}), "from": locked.status, "to": to_status, "reason": reason},
+            details={**(details or {}), "from": locked.status, "to": to_status, "reason": reason,
+                     **({"basis": basis_facts(locked)} if to_status == Carrier.Status.DECLASSIFIED else {})},
         )
         locked.status = to_status
         locked.status_event = event
@@ -276,6 +355,30 @@ def handover_content(handover: Handover, carriers: list[Carrier], *, side: str, 
     }
 
 
+def _start_checks(*, actor, taker, taker_person, carriers, declared_count: int, kind: str, lock: bool) -> list[Carrier]:
+    """start_handover's rules over the carriers (locked with `lock`). Without the lock a carrier
+    already in an unfinished handover is refused too (409), before the password is checked."""
+    qs = Carrier.objects.filter(pk__in=[c.pk for c in carriers]).order_by("pk")
+    locked = list(qs.select_for_update() if lock else qs)
+    enforce(
+        [
+            rules.giver_holds(holders={c.registry_number: c.holder_id for c in locked}, giver_id=actor.pk),
+            rules.statuses_allow_handover(statuses={c.registry_number: c.status for c in locked}, kind=kind),
+            rules.count_matches(declared=declared_count, actual=len(locked), field="declared_count"),
+            rules.taker_cleared(
+                clearance=taker_person.clearance if taker_person else 0, levels=[c.level for c in locked],
+                active=bool(taker_person and taker_person.status == "active" and taker.is_active),
+            ),
+            rules.taker_in_scope(out_of_scope=_out_of_scope(locked, taker) if kind in SCOPED_HANDOVERS else []),
+            None if taker.pk != actor.pk else Violation(_("Giver and taker must be two people."), field="taker"),
+        ]
+    )
+    if not lock and HandoverItem.objects.filter(carrier__in=locked, is_open=True).exists():
+        raise Conflict(_("One of these carriers is already being handed over; reload and try again."),
+                       code="handover_in_progress")
+    return locked
+
+
 def start_handover(
     *, actor, password: str, taker, carriers: list[Carrier], declared_count: int, kind: str = "transfer",
     channel: str = "", note: str = "", status_on_start: str | None = None,
@@ -287,22 +390,16 @@ def start_handover(
     if not carriers:
         raise ValidationFailed({"carriers": [_("List at least one carrier.")]})
     taker_person = Person.objects.filter(user_id=taker.pk).first()
-    with transaction.atomic():
-        locked = list(Carrier.objects.select_for_update().filter(pk__in=[c.pk for c in carriers]).order_by("pk"))
-        enforce(
-            [
-                rules.giver_holds(holders={c.registry_number: c.holder_id for c in locked}, giver_id=actor.pk),
-                rules.statuses_allow_handover(statuses={c.registry_number: c.status for c in locked}, kind=kind),
-                rules.count_matches(declared=declared_count, actual=len(locked), field="declared_count"),
-                rules.taker_cleared(
-                    clearance=taker_person.clearance if taker_person else 0, levels=[c.level for c in locked],
-                    active=bool(taker_person and taker_person.status == "active" and taker.is_active),
-                ),
-                rules.taker_in_scope(out_of_scope=_out_of_scope(locked, taker) if kind in SCOPED_HANDOVERS else []),
-                None if taker.pk != actor.pk else Violation(_("Giver and taker must be two people."), field="taker"),
-            ]
-        )
+    # issue 17 (item 8): the rules first without a lock and the password before any row lock, so
+    # that the losers of a race answer 409 at once instead of queueing behind each other's
+    # password checks; the rules again under the lock decide
+    _start_checks(actor=actor, taker=taker, taker_person=taker_person, carriers=carriers,
+                  declared_count=declared_count, kind=kind, lock=False)
+    with transaction.atomic():  # a refused password's own records follow the refusal, as before
         credential = audit.reauthenticate(signer=actor, password=password)
+    with transaction.atomic():
+        locked = _start_checks(actor=actor, taker=taker, taker_person=taker_person, carriers=carriers,
+                               declared_count=declared_count, kind=kind, lock=True)
         handover = Handover(kind=kind, giver=actor, taker=taker, channel=channel, declared_count=declared_count, note=note)
         handover = _create_signed_handover(handover, locked, actor, credential)
         try:
@@ -486,6 +583,107 @@ def reclassify(
         )
         after = {name: getattr(locked, name) for name in fields}
         audit.record(actor=actor, action="carrier.reclassified", target=locked,
-                     details={**(details or {}), "before": before, "after": after, "reason": reason})
+                     details={**(details or {}), "before": before, "after": after, "reason": reason,
+                              "basis": basis_facts(locked)})
         locked.save(update_fields=[*fields, "updated_at"])
     return locked
+
+
+# --- the list of secret matters and the classifiers (kept by the secrecy office) ------------------
+
+
+def _check_may_manage_basis(actor):
+    if not access.can(actor, policy.MANAGE_CLASSIFICATION):
+        raise Refused(_("Only the secrecy office keeps the list of secret matters and the classifiers."))
+    return actor.person
+
+
+def add_matter_item(
+    *, actor, code: str, title_zh: str, title_en: str, level: int, secrecy_years: int | None = None,
+) -> SecretMatterItem:
+    person = _check_may_manage_basis(actor)
+    enforce([
+        None if code.strip() else Violation(_("Give the item number."), field="code", code="required"),
+        None if title_zh.strip() else Violation(_("Say what matter it covers."), field="title_zh", code="required"),
+        rules.level_within_clearance(level=level, clearance=person.clearance),
+        None if secrecy_years is None or 0 < secrecy_years <= rules.max_secrecy_years(level) else Violation(
+            _("The period is longer than the statutory maximum for this level."), field="secrecy_years"),
+        None if not SecretMatterItem.objects.filter(unit_id=person.unit_id, code=code.strip()).exists() else Violation(
+            _("Your unit's list already has an item with this number."), field="code", code="duplicate"),
+    ])
+    with transaction.atomic():
+        item = SecretMatterItem.objects.create(
+            unit_id=person.unit_id, code=code.strip(), title_zh=title_zh.strip(), title_en=title_en.strip(),
+            level=level, secrecy_years=secrecy_years, created_by=actor,
+        )
+        audit.record(actor=actor, action="classification.item_added", target=item, details={
+            "code": item.code, "title_zh": item.title_zh, "title_en": item.title_en, "level": level,
+            "secrecy_years": secrecy_years,
+        })
+    return item
+
+
+def retire_matter_item(*, actor, item_id: int, reason: str) -> SecretMatterItem:
+    person = _check_may_manage_basis(actor)
+    enforce([None if reason.strip() else Violation(_("Give the reason."), field="reason", code="required")])
+    with transaction.atomic():
+        item = SecretMatterItem.objects.select_for_update().filter(pk=item_id, unit_id=person.unit_id).first()
+        if item is None or not access.can(actor, access.VIEW, item):
+            from django.http import Http404
+
+            raise Http404
+        if not item.is_active:
+            raise Conflict(_("This item is no longer in force."), code="item_retired")
+        item.is_active = False
+        item.save(update_fields=["is_active"])
+        audit.record(actor=actor, action="classification.item_retired", target=item,
+                     details={"code": item.code, "reason": reason.strip()})
+    return item
+
+
+def designate_classifier(*, actor, user, max_level: int, reference: str = "") -> Classifier:
+    """The secrecy office records a person designated as classifier (定密责任人) and the highest level
+    of their authority: a registered, active person of the unit, cleared for that level."""
+    from personnel.models import Person
+
+    person = _check_may_manage_basis(actor)
+    designee = Person.objects.filter(user_id=user.pk).first()
+    enforce([
+        None if designee is not None and designee.unit_id == person.unit_id and designee.status == "active"
+        and user.is_active else Violation(_("Designate an active person of your unit."), field="user",
+                                          code="not_of_unit"),
+        None if designee is None or designee.clearance >= max_level else Violation(
+            _("A classifier's authority never reaches above their own clearance."), field="max_level",
+            code="above_clearance"),
+    ])
+    with transaction.atomic():
+        current = Classifier.objects.select_for_update().filter(user=user, revoked_at__isnull=True).first()
+        now = timezone.now()
+        if current is not None:  # a new designation replaces the one in force
+            current.revoked_at = now
+            current.save(update_fields=["revoked_at"])
+        designation = Classifier.objects.create(unit_id=person.unit_id, user=user, max_level=max_level,
+                                                reference=reference.strip(), designated_by=actor, designated_at=now)
+        audit.record(actor=actor, action="classification.classifier_designated", target=designation, details={
+            "user": user.pk, "max_level": max_level, "reference": designation.reference,
+            "replaces": current.pk if current else None,
+        })
+    return designation
+
+
+def revoke_classifier(*, actor, designation_id: int, reason: str) -> Classifier:
+    person = _check_may_manage_basis(actor)
+    enforce([None if reason.strip() else Violation(_("Give the reason."), field="reason", code="required")])
+    with transaction.atomic():
+        designation = Classifier.objects.select_for_update().filter(pk=designation_id, unit_id=person.unit_id).first()
+        if designation is None:
+            from django.http import Http404
+
+            raise Http404
+        if designation.revoked_at is not None:
+            raise Conflict(_("This designation was already revoked."), code="classifier_revoked")
+        designation.revoked_at = timezone.now()
+        designation.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="classification.classifier_revoked", target=designation,
+                     details={"user": designation.user_id, "reason": reason.strip()})
+    return designation

@@ -10,7 +10,8 @@ post_migrate receiver, common.apps). scripts/db-roles.sql creates both roles onc
 from django.db import connections, transaction
 
 # read-only for the application (filled by the migrations)
-READ_ONLY_TABLES = ("carriers_statusmove",)
+# (the audit chain's links are written only by the database's commit trigger, audit/triggers.py)
+READ_ONLY_TABLES = ("carriers_statusmove", "audit_chainlink")
 
 
 # the append-only tables are those whose triggers refuse every change (audit/triggers.py installs

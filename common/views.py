@@ -1,7 +1,5 @@
 import logging
 
-from django.core.cache import cache
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,24 +9,6 @@ log = logging.getLogger(__name__)
 
 def home(request):
     return redirect("carriers:list" if request.user.is_authenticated else "login")
-
-
-def healthz(request):
-    """Liveness for load balancers: the database and the cache answer."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # reported, not raised: this is the health check
-        checks["database"] = f"error: {exc.__class__.__name__}"
-    try:
-        cache.set("healthz", "1", 5)
-        checks["cache"] = "ok" if cache.get("healthz") == "1" else "error"
-    except Exception as exc:
-        checks["cache"] = f"error: {exc.__class__.__name__}"
-    healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)
 
 
 def not_found(request, exception=None):
@@ -45,7 +25,20 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The 500 handler. A database outage (raised by a view or any middleware) answers 503 with
+    Retry-After instead (common/outage.py). The page itself needs no database: it is rendered
+    without the request, so no context processor (navigation, session) runs."""
+    from django.http import HttpResponse
+    from django.template import loader
+
+    from .outage import current_outage, unavailable_response
+
+    if current_outage():
+        return unavailable_response(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Server error. Nothing was changed; try again or tell the secrecy office."),
+                             "code": "server_error"}, status=500)
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
 
 
 def render_domain_error(request, template, context, exc, form=None):

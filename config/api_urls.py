@@ -32,6 +32,7 @@ from carriers.copying.api.views import (
 )
 from carriers.declassification.api.views import DeclassificationReviewViewSet
 from carriers.destruction.api.views import DestructionFacilityViewSet, DestructionRequestViewSet
+from carriers.holds.api.views import HoldViewSet
 from carriers.production.api.views import (
     EnterpriseViewSet,
     ProductionPlaceViewSet,
@@ -98,6 +99,7 @@ router.register("retentions", RetentionViewSet, basename="retention")
 router.register("archives", ArchiveViewSet, basename="archive")
 router.register("filings", FilingViewSet, basename="filing")
 router.register("inventories", InventoryViewSet, basename="inventory")
+router.register("holds", HoldViewSet, basename="hold")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

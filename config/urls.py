@@ -3,10 +3,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
-from common import views as common_views
+from config import health
+from dashboard import views as dashboard_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
+    path("", include("dashboard.urls")),
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.urls")),
@@ -20,21 +22,28 @@ urlpatterns = [
     path("copying/", include("carriers.copying.urls")),
     path("destruction/", include("carriers.destruction.urls")),
     path("storage/", include("carriers.storage.urls")),
+    path("holds/", include("carriers.holds.urls")),
+    path("reviews/", include("carriers.reviews.urls")),
     path("audit/", include("audit.urls")),
     path("approvals/", include("approvals.urls")),
     path("meetings/", include("meetings.urls")),
+    path("import/", include("ledger_import.urls")),
     path("personnel/", include("personnel.urls")),
     path("alerts/", include("alerts.urls")),
     path("incidents/", include("incidents.urls")),
     path("registers/", include("registers.urls")),
+    path("lists/", include("lists.urls")),
+    path("administration/", include("administration.urls")),
+    path("api/v1/administration/", include("administration.api.urls")),
     path("api/v1/", include(("config.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # the split view serves its start script from ?script: nothing inline (Content-Security-Policy)
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="common/swagger_ui.html"),
          name="api-docs"),
-    path("healthz", common_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
+handler400 = "common.api_errors.bad_request"
 handler404 = "common.views.not_found"
 handler403 = "common.views.forbidden"
 handler500 = "common.views.server_error"

@@ -43,3 +43,5 @@ class IncidentStepForm(NoControlCharsMixin, forms.Form):
 
 class IncidentCloseForm(NoControlCharsMixin, forms.Form):
     conclusion = forms.CharField(label=_("Conclusion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    password = forms.CharField(label=_("Your password (signature)"), max_length=256,
+                               widget=forms.PasswordInput(render_value=False))

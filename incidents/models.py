@@ -64,6 +64,17 @@ class Incident(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closing_note = models.TextField(_("conclusion"), max_length=4000, blank=True)
+    # issue 19, item 8: a report naming a member of the secrecy office as involved (the person
+    # concerned, or who last held the carrier) is hidden from that member and handled by the head of
+    # the unit instead of the secrecy office
+    routed_to_head = models.BooleanField(
+        _("routed to the head of the unit"), default=False,
+        help_text=_("Set when the report names a member of the secrecy office as involved."),
+    )
+    hidden_from = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("hidden from"),
+        help_text=_("Members of the secrecy office the report names as involved: they do not see it."),
+    )
 
     class Meta:
         ordering = ["-reported_at", "-id"]

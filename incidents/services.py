@@ -15,6 +15,7 @@ from alerts import services as alerts
 from audit import services as audit
 from common import access
 from common.errors import Refused, enforce
+from personnel import roles
 
 from . import policy, rules
 from .checks import INCIDENT_OPEN
@@ -45,6 +46,9 @@ def report_incident(
             rules.loss_names_carriers(kind=kind, carriers=carriers),
         ]
     )
+    # item 8 of issue 19: the people the report names as involved (whose act it was, or who held the
+    # carrier when the reporter names them), members of the unit's secrecy office among them
+    implicated = _office_members_named(unit, [concerns, last_holder])
     if last_holder is None and len(carriers) == 1:
         last_holder = carriers[0].holder
     with transaction.atomic():
@@ -55,6 +59,7 @@ def report_incident(
             reporter=None if anonymous else actor, anonymous=anonymous, source=source,
             remedial_measures=remedial_measures, remedied_at=now if remedial_measures else None,
             reported_to=reported_to, reported_to_at=now if reported_to else None,
+            routed_to_head=bool(implicated),
         )
         incident.number = settings.REGISTRY.get("INCIDENT_NUMBER_FORMAT", "INC-{unit}-{year}-{seq:05d}").format(
             unit=unit.code, year=now.year, seq=incident.pk
@@ -62,6 +67,8 @@ def report_incident(
         Incident.objects.filter(pk=incident.pk).update(number=incident.number)
         if carriers:
             incident.carriers.set(carriers)
+        if implicated:
+            incident.hidden_from.set(implicated)
         audit.record(
             actor=None if anonymous else actor, action="incident.reported", target=incident,
             details={
@@ -69,11 +76,23 @@ def report_incident(
                 "occurred_at": occurred_at, "carriers": sorted(c.registry_number for c in carriers),
                 "last_seen": last_seen, "last_holder": incident.last_holder_id, "concerns": incident.concerns_id,
                 "anonymous": anonymous, "source": source, "remedial_measures": remedial_measures,
-                "reported_to": reported_to,
+                "reported_to": reported_to, "routed_to_head": bool(implicated),
+                "hidden_from": sorted(u.pk for u in implicated),
             },
         )
         alerts.run_checks(only=INCIDENT_OPEN)
     return incident
+
+
+def _office_members_named(unit, people) -> list:
+    """The active members of the unit's secrecy office among these people (None skipped)."""
+    named = []
+    for user in people:
+        person = access.person_of(user) if user is not None else None
+        if (person is not None and unit is not None and person.unit_id == unit.pk
+                and access.has_role(user, roles.SECRECY_OFFICE) and user not in named):
+            named.append(user)
+    return named
 
 
 def _get_for_office(actor, incident_id: int) -> Incident:
@@ -83,6 +102,8 @@ def _get_for_office(actor, incident_id: int) -> Incident:
     if incident is None or not access.restrict(Incident.objects.filter(pk=incident.pk), actor).exists():
         raise Http404
     if not policy.may_handle(actor, incident):
+        if incident.routed_to_head:
+            raise Refused(_("This incident names a member of the secrecy office; the head of the unit handles it."))
         raise Refused(_("Only the secrecy office of the incident's unit handles it."))
     return incident
 
@@ -119,17 +140,25 @@ def record_step(*, actor, incident_id: int, kind: str, text: str, happened_at: d
     return step
 
 
-def close_incident(*, actor, incident_id: int, conclusion: str) -> Incident:
-    """Closed only once the remedial measures and the report upward are on record."""
+def close_incident(*, actor, incident_id: int, conclusion: str, password=None) -> Incident:
+    """Closed only once the remedial measures and the report upward are on record; closing ends the
+    record, so it is signed (issue 17: password, plus the one-time code where enrolled). The rules
+    first, the password before the row lock, the rules again under it."""
+    from audit.models import Signature
+
+    def closable(incident):
+        return [
+            rules.still_open(status=incident.status),
+            rules.says_what(text=conclusion, field="conclusion", message=_("Write the conclusion.")),
+            rules.may_close(remedial_measures=incident.remedial_measures, reported_to=incident.reported_to),
+        ]
+
+    with transaction.atomic():
+        enforce(closable(_get_for_office(actor, incident_id)))
+    credential = audit.reauthenticate(signer=actor, password=password)
     with transaction.atomic():
         incident = _get_for_office(actor, incident_id)
-        enforce(
-            [
-                rules.still_open(status=incident.status),
-                rules.says_what(text=conclusion, field="conclusion", message=_("Write the conclusion.")),
-                rules.may_close(remedial_measures=incident.remedial_measures, reported_to=incident.reported_to),
-            ]
-        )
+        enforce(closable(incident))
         now = timezone.now()
         IncidentStep.objects.create(incident=incident, kind=IncidentStep.Kind.CLOSE, text=conclusion.strip(),
                                     happened_at=now, actor=actor)
@@ -138,6 +167,11 @@ def close_incident(*, actor, incident_id: int, conclusion: str) -> Incident:
         incident.closed_at = now
         incident.closing_note = conclusion.strip()
         incident.save(update_fields=["status", "closed_by", "closed_at", "closing_note"])
-        audit.record(actor=actor, action="incident.closed", target=incident, details={"conclusion": incident.closing_note})
+        signature = audit.sign(signer=actor, credential=credential, meaning=Signature.Meaning.WITNESSED, target=incident,
+                               content={"incident": incident.number, "conclusion": incident.closing_note,
+                                        "remedial_measures": incident.remedial_measures,
+                                        "reported_to": incident.reported_to})
+        audit.record(actor=actor, action="incident.closed", target=incident,
+                     details={"conclusion": incident.closing_note, "signature": signature.pk})
         alerts.resolve_for_target(kind=INCIDENT_OPEN, target=incident, reason="incident closed")
     return incident

@@ -156,6 +156,7 @@ class DistributeForm(MeetingActionForm):
         self.fields["attendee"].queryset = get_user_model().objects.filter(
             pk__in=selectors.attendee_choices(user=self.user).values("pk")).select_related("person")
         self.fields["carriers"].queryset = selectors.distributable_carriers(user=self.user, meeting=self.meeting)
+        self.fields["carriers"].scan_action = "meeting"  # the scan box (dashboard/scanning.py)
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
@@ -198,6 +199,7 @@ class ReturnForm(MeetingActionForm):
         super().__init__(*args, **kwargs)
         self.fields["carriers"].queryset = _my_carriers(
             self, (MeetingCopy.State.RECEIVED, MeetingCopy.State.KEEP_APPROVED))
+        self.fields["carriers"].scan_action = "return"
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)

@@ -49,6 +49,14 @@ def period_valid(*, starts_at, ends_at) -> Violation | None:
     return None
 
 
+def not_over(*, ends_at, now) -> Violation | None:
+    """A meeting is planned before it ends: an end already past is refused (issue 17)."""
+    if ends_at is not None and ends_at <= now:
+        return Violation(_("The meeting would already be over: give an end still to come."), field="ends_at",
+                         code="date_in_past")
+    return None
+
+
 def organiser_cleared(*, clearance: int, level: int) -> Violation | None:
     if clearance < level:
         return Violation(

@@ -135,6 +135,7 @@ def create_meeting(
     enforce([
         rules.organiser_cleared(clearance=person.clearance, level=level),
         rules.period_valid(starts_at=starts_at, ends_at=ends_at),
+        rules.not_over(ends_at=ends_at, now=timezone.now()),
         _venue_violation(venue, unit_id=person.unit_id, level=level),
         rules.attendees_cleared(people=_attendee_facts(attendees), level=level) if attendees else None,
     ])

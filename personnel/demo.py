@@ -116,5 +116,5 @@ def seed_personnel(people, password: str) -> int:
     )
     services.sign_pledge(actor=secretary, person=left, password=password, kind="departure",
                          reference="离岗承诺书 2026-05")
-    services.record_departure(actor=secretary, person=left)
+    services.leave_post(actor=secretary, person=left, password=password)
     return 1

@@ -45,6 +45,7 @@ class PledgeForm(NoControlCharsMixin, forms.Form):
 class PostForm(NoControlCharsMixin, forms.Form):
     secrecy_post = forms.ChoiceField(label=_("Secrecy post"), choices=Person.SecrecyPost.choices)
     since = forms.DateField(label=_("In the post since"), required=False, widget=DATE)
+    password = _password()
 
 
 class PassportForm(NoControlCharsMixin, forms.Form):
@@ -117,4 +118,8 @@ class DepartureForm(NoControlCharsMixin, forms.Form):
 
 
 class CompleteForm(NoControlCharsMixin, forms.Form):
+    password = _password()
+
+
+class EndDisengagementForm(NoControlCharsMixin, forms.Form):
     password = _password()

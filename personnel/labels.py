@@ -9,6 +9,7 @@ ACTION_LABELS = {
     "unit.created": _("Unit created"),
     "person.created": _("Person created"),
     "person.departed": _("Left the post"),
+    "person.departure_signed": _("Departure completed and signed by the secrecy office"),
     "account.closed": _("Account closed (login disabled, tokens revoked, sessions ended)"),
     "person.pledge_signed": _("Secrecy pledge signed"),
     "person.training_recorded": _("Confidentiality training recorded"),

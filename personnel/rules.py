@@ -88,6 +88,13 @@ def not_in_future(*, day: date, today: date, field: str) -> Violation | None:
     return None
 
 
+def not_in_past(*, day: date, today: date, field: str) -> Violation | None:
+    """A date still to come (a planned leaving date): today or later (issue 17)."""
+    if day < today:
+        return Violation(_("This date has passed; give today or a later date."), field=field, code="date_in_past")
+    return None
+
+
 def pledge_recorded(*, method: str, reference: str) -> Violation | None:
     if method == "recorded" and not reference.strip():
         return Violation(_("Say where the paper original is kept."), field="reference")

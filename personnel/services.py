@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts import tokens as account_tokens
 from approvals import kit
 from audit import services as audit
+from common import access
 from common.errors import enforce
 
 from . import policy
@@ -60,6 +61,11 @@ def create_person(
 
 
 APPROVER_ROLES = ("department_head", "unit_head", "secrecy_office")
+# how a departure hands over a role of roles.FOUR_EYES_ROLES: not at once but as the administrators'
+# four-eyes request, registered by the administration app (administration.services.request_handover:
+# fn(*, actor, departed, replacement, role) -> the request, or None when the replacement holds the role
+# already). Without it such a role is not handed over.
+HANDOVER_REQUEST = {}
 
 
 def record_departure(*, actor, person: Person, replacement=None, departure=None) -> Person:
@@ -79,28 +85,40 @@ def record_departure(*, actor, person: Person, replacement=None, departure=None)
         raise Conflict(_("This person has already left their post."))
     if replacement is not None and replacement.pk == person.user_id:
         raise Conflict(_("A person cannot replace themselves."))
-    # the replacement takes over the post: the approver roles the departed person held
+    # the replacement takes over the post: the approver roles the departed person held; a unit-wide
+    # role (the secrecy office) only through the administrators' four-eyes request (issue 15)
     posts = set(person.user.groups.filter(name__in=APPROVER_ROLES).values_list("name", flat=True))
+    four_eyes = sorted(posts & set(roles.FOUR_EYES_ROLES))
     if replacement is not None and roles.DEPARTMENT_HEAD in posts:
         rep = Person.objects.filter(user_id=replacement.pk).first()
         if rep is None or rep.department_id != person.department_id:
             raise ValidationFailed(
                 {"replacement": [_("To take over as head of the department, the replacement must belong to it.")]}
             )
+    if replacement is not None and posts and replacement.groups.filter(name__in=roles.ADMIN_ROLES).exists():
+        raise ValidationFailed({"replacement": [
+            _("An administrator cannot take over an approver's or the secrecy office's role: choose someone else.")
+        ]})
     numbers, hidden = selectors.recall_numbers(user=actor, person=person)
     enforce([rules.recall_complete(held_numbers=numbers, hidden=hidden)])
     with transaction.atomic():
         person.status = Person.Status.DEPARTED
         person.save(update_fields=["status"])
-        taken_over = []
+        taken_over, requested = [], {}
         if replacement is not None:
-            for group in Group.objects.filter(name__in=posts):
+            for group in Group.objects.filter(name__in=posts).exclude(name__in=four_eyes):
                 replacement.groups.add(group)
                 taken_over.append(group.name)
+            request = HANDOVER_REQUEST.get("request")
+            for role in four_eyes:
+                change = request(actor=actor, departed=person, replacement=replacement, role=role) if request else None
+                if change is not None:
+                    requested[role] = change.pk
         period = _start_disengagement(actor=actor, person=person, departure=departure)
         audit.record(
             actor=actor, action="person.departed", target=person,
             details={"replacement": replacement.pk if replacement else None, "roles_taken_over": sorted(taken_over),
+                     "roles_requested": requested,
                      "departure": period.pk if period else None,
                      "disengagement_until": period.disengagement_ends_on if period else None},
         )
@@ -272,15 +290,16 @@ def record_inspection(*, actor, person: Person, inspector: str, inspected_on, fi
     return record
 
 
-def set_secrecy_post(*, actor, person: Person, secrecy_post: str, since=None) -> Person:
-    """The person's secrecy post (and so their clearance) changes (secrecy office). Taking up or
-    raising a secret-related post needs a signed pledge (R10) and passed training (R14), and is
-    refused during a disengagement period (R12: no new clearance)."""
+def check_secrecy_post(*, person: Person, secrecy_post: str, since=None):
+    """The rules of a change of secrecy post, without writing: taking up or raising a
+    secret-related post needs a signed pledge (R10) and passed training (R14), and is refused during
+    a disengagement period (R12: no new clearance); a person who has left changes post no more.
+    Returns (raising, since). Also asked by the administrators' four-eyes request before it is
+    submitted (administration.services.set_post)."""
     from common.errors import Conflict
 
     from . import rules, selectors
 
-    _office_only(actor, person)
     today = timezone.localdate()
     since = since or today
     raising = rules.POST_RANK.get(secrecy_post, 0) > rules.POST_RANK.get(person.secrecy_post, 0)
@@ -300,12 +319,65 @@ def set_secrecy_post(*, actor, person: Person, secrecy_post: str, since=None) ->
             interval_days=int(settings.REGISTRY.get("TRAINING_INTERVAL_DAYS", 365)),
         ),
     ])
+    return raising, since
+
+
+def _approves_post(approval, person: Person, secrecy_post: str) -> bool:
+    """An approved administrators' four-eyes request (issue 15) for exactly this raise."""
+    from approvals.models import ApprovalRequest, RequestKind
+
+    if approval is None or approval.kind != RequestKind.ADMINISTRATION:
+        return False
+    if approval.status != ApprovalRequest.Status.APPROVED:
+        return False
+    change = approval.target
+    return change is not None and getattr(change, "person_id", None) == person.pk and \
+        getattr(change, "secrecy_post", None) == secrecy_post
+
+
+def set_secrecy_post(*, actor, person: Person, secrecy_post: str, since=None, approval=None, password=None,
+                     credential=None) -> Person:
+    """The person's secrecy post (and so their clearance) changes. Lowering it: the secrecy office
+    of the person's unit or its security administrator. Raising it (a higher clearance) needs a
+    second administrator's signed approval (issue 15, four eyes): only the approved request of the
+    administration app (`approval`) applies it, with the deciding administrator as actor; anyone
+    else is refused (409 approval_required), whoever they are. The rules: check_secrecy_post.
+    Applied directly (lowering it, or the same post with another date) it can remove a clearance,
+    so it takes the actor's signature (`password`, issue 17); the approved request carries its own
+    signatures."""
+    from audit.models import Signature
+    from common.errors import Conflict
+
+    from . import roles
+
+    if approval is None:
+        me = access.person_of(actor)
+        security_admin = (me is not None and me.unit_id == person.unit_id and actor.pk != person.user_id
+                          and access.has_role(actor, roles.SECURITY_ADMIN))
+        if not security_admin:
+            _office_only(actor, person)
+    raising, since = check_secrecy_post(person=person, secrecy_post=secrecy_post, since=since)
+    if raising and not _approves_post(approval, person, secrecy_post):
+        raise Conflict(
+            _("Raising a secrecy post (a higher clearance) needs a second administrator's approval: the security "
+              "administrator asks for it under Administration."),
+            code="approval_required",
+        )
+    if approval is None and credential is None:  # `credential`: the caller checked the password already
+        credential = audit.reauthenticate(signer=actor, password=password)
     with transaction.atomic():
         before = person.secrecy_post
         Person.objects.filter(pk=person.pk).update(secrecy_post=secrecy_post, post_since=since)
         person.secrecy_post, person.post_since = secrecy_post, since
+        signed = {}
+        if approval is None:
+            signed["signature"] = audit.sign(
+                signer=actor, credential=credential, meaning=Signature.Meaning.WITNESSED, target=person,
+                content={"person": person.user_id, "from": before, "to": secrecy_post, "since": since},
+            ).pk
         audit.record(actor=actor, action="person.post_changed", target=person,
-                     details={"from": before, "to": secrecy_post, "since": since})
+                     details={"from": before, "to": secrecy_post, "since": since, **signed,
+                              **({"approval": approval.pk} if approval is not None else {})})
     return person
 
 
@@ -529,6 +601,7 @@ def submit_departure(*, actor, person: Person, leaves_on, reason: str, replaceme
     rep = Person.objects.filter(user_id=replacement.pk).first() if replacement is not None else None
     enforce([
         rules.departing_secret_related(post=person.secrecy_post),
+        rules.not_in_past(day=leaves_on, today=timezone.localdate(), field="leaves_on"),
         None if reason.strip() else _field_error("reason", _("Say why the person leaves the post.")),
         rules.departure_months(months=months, low=low, high=high),
         None if replacement is None or (rep is not None and rep.unit_id == person.unit_id
@@ -596,22 +669,68 @@ def complete_departure(*, actor, departure_id: int, password) -> Departure:
     return departure
 
 
-def end_disengagement(*, actor, departure_id: int) -> Departure:
-    """The secrecy office records that the disengagement period is over (after its last day);
-    the scheduled reminder then clears."""
+def end_disengagement(*, actor, departure_id: int, password) -> Departure:
+    """The secrecy office records that the disengagement period is over (after its last day),
+    signed (issue 17: ending a record takes the actor's signature); the scheduled reminder then
+    clears. The rules first, the password before the row lock, the rules again under it."""
+    from audit.models import Signature
+
     from . import rules, selectors
 
     departure = selectors.departure_get(user=actor, pk=departure_id)
     _office_only(actor, departure.person)
+
+    def may_end(row):
+        return rules.disengagement_may_end(ends_on=row.disengagement_ends_on, today=timezone.localdate(),
+                                           closed=row.disengagement_closed_at is not None)
+
+    enforce([may_end(departure)])
+    credential = audit.reauthenticate(signer=actor, password=password)
     with transaction.atomic():
         departure = Departure.objects.select_for_update().get(pk=departure.pk)
-        enforce([rules.disengagement_may_end(ends_on=departure.disengagement_ends_on, today=timezone.localdate(),
-                                             closed=departure.disengagement_closed_at is not None)])
+        enforce([may_end(departure)])
         departure.disengagement_closed_at = timezone.now()
         departure.save(update_fields=["disengagement_closed_at"])
+        content = {"departure": departure.pk, "person": departure.person.user_id,
+                   "disengagement_ends_on": departure.disengagement_ends_on, "ended": True}
+        signature = audit.sign(signer=actor, credential=credential, meaning=Signature.Meaning.WITNESSED,
+                               target=departure, content=content)
         audit.record(actor=actor, action="departure.disengagement_ended", target=departure,
-                     details={"ended_on": departure.disengagement_ends_on})
+                     details={"ended_on": departure.disengagement_ends_on, "signature": signature.pk})
     return departure
+
+
+def leave_post(*, actor, person: Person, password, replacement=None) -> Person:
+    """The secrecy office records at once that a person left their post (no departure request):
+    their clearance goes and their account closes (record_departure), so it is signed by the
+    office (issue 17: removing a clearance takes the actor's signature: password, plus the one-time
+    code where enrolled). The refusals that need no password first; nothing changes without the
+    signature."""
+    from audit.models import Signature
+    from common.errors import Conflict, Refused
+
+    from . import rules, selectors
+
+    if not policy.may_manage_file(actor, person):
+        raise Refused(_("Only the secrecy office of the person's unit records a departure."))
+    if person.status == Person.Status.DEPARTED:
+        raise Conflict(_("This person has already left their post."))
+    numbers, hidden = selectors.recall_numbers(user=actor, person=person)
+    enforce([rules.recall_complete(held_numbers=numbers, hidden=hidden)])
+    credential = audit.reauthenticate(signer=actor, password=password)
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.status == Person.Status.DEPARTED:
+            raise Conflict(_("This person has already left their post."))
+        record_departure(actor=actor, person=person, replacement=replacement)
+        content = {"person": person.user_id, "left_post_on": timezone.localdate(), "secrecy_post": person.secrecy_post,
+                   "replacement": replacement.pk if replacement is not None else None, "recall": [],
+                   "account_closed": True}
+        signature = audit.sign(signer=actor, credential=credential, meaning=Signature.Meaning.WITNESSED,
+                               target=person, content=content)
+        audit.record(actor=actor, action="person.departure_signed", target=person,
+                     details={**content, "signature": signature.pk})
+    return person
 
 
 def _register_approval_hooks() -> None:

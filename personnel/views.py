@@ -12,6 +12,7 @@ from . import policy, selectors, services
 from .forms import (
     CompleteForm,
     DepartureForm,
+    EndDisengagementForm,
     InspectionForm,
     PassportForm,
     PledgeForm,
@@ -59,11 +60,8 @@ def _file_action(request, pk, form_class, name, call, form_kwargs=None):
     form = form_class(request.POST, **(form_kwargs(person) if form_kwargs else {}))
     if not form.is_valid():
         return render(request, "personnel/file.html", _file_context(request, person, **{name: form}), status=400)
+    # the form's clean() already made the password a SigningSecret carrying the one-time code
     data = {k: v for k, v in form.cleaned_data.items() if k != "otp"}
-    if "password" in data:
-        from audit.services import SigningSecret
-
-        data["password"] = SigningSecret(data["password"], otp=form.cleaned_data.get("otp", ""))
     try:
         call(person, data)
     except DomainError as exc:
@@ -188,7 +186,7 @@ def departure_new(request):
     return render(request, "personnel/departure_form.html", context)
 
 
-def _departure_context(request, departure, complete_form=None):
+def _departure_context(request, departure, complete_form=None, end_form=None):
     completed = departure.status == "completed"
     recall, hidden = ([], 0) if completed else selectors.recall_list(user=request.user, person=departure.person)
     may_complete = policy.may_complete_departure(request.user, departure)
@@ -198,6 +196,7 @@ def _departure_context(request, departure, complete_form=None):
         "hidden_carriers": hidden,
         "complete_form": complete_form or (CompleteForm() if may_complete else None),
         "may_end": policy.may_end_disengagement(request.user, departure),
+        "end_form": end_form or EndDisengagementForm(),
     }
 
 
@@ -215,12 +214,9 @@ def departure_complete(request, pk):
     context = _departure_context(request, departure, complete_form=form)
     if not form.is_valid():
         return render(request, "personnel/departure_detail.html", context, status=400)
-    from audit.services import SigningSecret
-
-    try:
+    try:  # the password carries the one-time code typed with it (NoControlCharsMixin.clean)
         services.complete_departure(actor=request.user, departure_id=departure.pk,
-                                    password=SigningSecret(form.cleaned_data["password"],
-                                                           otp=form.cleaned_data.get("otp", "")))
+                                    password=form.cleaned_data["password"])
     except DomainError as exc:
         return render_domain_error(request, "personnel/departure_detail.html", context, exc, form)
     return redirect("personnel:departure", pk=departure.pk)
@@ -230,9 +226,12 @@ def departure_complete(request, pk):
 @require_POST
 def departure_end(request, pk):
     departure = selectors.departure_get(user=request.user, pk=pk)
+    form = EndDisengagementForm(request.POST)
+    context = _departure_context(request, departure, end_form=form)
+    if not form.is_valid():
+        return render(request, "personnel/departure_detail.html", context, status=400)
     try:
-        services.end_disengagement(actor=request.user, departure_id=departure.pk)
+        services.end_disengagement(actor=request.user, departure_id=departure.pk, password=form.cleaned_data["password"])
     except DomainError as exc:
-        return render_domain_error(request, "personnel/departure_detail.html",
-                                   _departure_context(request, departure), exc)
+        return render_domain_error(request, "personnel/departure_detail.html", context, exc, form)
     return redirect("personnel:departure", pk=departure.pk)

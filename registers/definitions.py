@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from carriers.models import Carrier, Status
 from common.templatetags.registry import ACTION_LABELS
 
-from . import selectors
+from . import exposure, selectors, self_inspection
 from .base import Column, Register, common_fields, person_name
 from .registry import RegisterRegistry
 
@@ -22,6 +22,22 @@ def _container(carrier) -> str:
     return f"{container.code} {container.name_zh if _zh() else container.name_en}"
 
 
+def _basis(carrier) -> str:
+    """The basis of the level and period (定密依据), its classifier (定密责任人) and the date."""
+    if not carrier.basis_kind:
+        return ""
+    if carrier.basis_item is not None:
+        # the item's number only: its wording may sit at a higher level than the carrier's reader
+        text = f"{'事项' if _zh() else 'Item'} {carrier.basis_item.code}"
+    else:
+        text = str(carrier.get_basis_kind_display())
+    if carrier.classifier_id:
+        text += f" / {person_name(carrier.classifier)}"
+    if carrier.classified_on:
+        text += f" / {carrier.classified_on.isoformat()}"
+    return text
+
+
 def _ledger_fields():
     return common_fields(status_choices=Status.choices, kind_label=_("Kind"), kind_choices=Carrier.Kind.choices)
 
@@ -33,13 +49,14 @@ CARRIER_LEDGER = Register(
     columns=(
         Column("登记编号", "Registry number", lambda c: c.registry_number, "11%"),
         Column("密级标志", "Marking", lambda c: c.marking_zh if _zh() else c.marking_en, "10%"),
-        Column("标题", "Title", lambda c: c.title, "22%"),
-        Column("类别", "Kind", lambda c: c.get_kind_display(), "7%"),
-        Column("份号", "Copy", lambda c: c.copy_number, "6%"),
-        Column("状态", "Status", lambda c: c.get_status_display(), "8%"),
-        Column("持有人", "Holder", lambda c: person_name(c.holder), "10%"),
-        Column("存放位置", "Container", _container, "13%"),
-        Column("登记时间", "Registered at", lambda c: c.registered_at, "13%"),
+        Column("标题", "Title", lambda c: c.title, "17%"),
+        Column("类别", "Kind", lambda c: c.get_kind_display(), "6%"),
+        Column("份号", "Copy", lambda c: c.copy_number, "5%"),
+        Column("状态", "Status", lambda c: c.get_status_display(), "7%"),
+        Column("持有人", "Holder", lambda c: person_name(c.holder), "9%"),
+        Column("存放位置", "Container", _container, "11%"),
+        Column("定密依据", "Classification basis", _basis, "13%"),
+        Column("登记时间", "Registered at", lambda c: c.registered_at, "11%"),
     ),
     draw=selectors.ledger_extract,
     fields=_ledger_fields,
@@ -65,5 +82,42 @@ AUDIT_EXTRACT = Register(
     draw=selectors.audit_extract,
 )
 
-# Every register: these two, then those in each installed app's registers.py (discovered on first use).
-REGISTERS = RegisterRegistry((CARRIER_LEDGER, AUDIT_EXTRACT))
+def _marking(carrier) -> str:
+    return carrier.marking_zh if _zh() else carrier.marking_en
+
+
+EXPOSURE = Register(
+    name="exposure",
+    title_zh="涉密载体知悉范围报告",
+    title_en="Exposure report",
+    columns=(
+        Column("登记编号", "Registry number", lambda r: r.carrier.registry_number, "12%"),
+        Column("密级标志", "Marking", lambda r: _marking(r.carrier), "10%"),
+        Column("人员", "Person", lambda r: person_name(r.person), "12%"),
+        Column("知悉方式", "How", lambda r: r.how, "18%"),
+        Column("自", "From", lambda r: r.since, "12%"),
+        Column("至", "Until", lambda r: r.until or ("至今" if _zh() else "still"), "12%"),
+        Column("依据", "Record", lambda r: r.evidence, "24%"),
+    ),
+    draw=exposure.exposure_extract,
+    fields=exposure.exposure_fields,
+    filter_names=("carrier", "date_from", "date_to"),
+)
+
+SELF_INSPECTION = Register(
+    name="self-inspection",
+    title_zh="保密自查自评报告",
+    title_en="Self-inspection report on secrecy",
+    columns=(
+        Column("条款", "Rule", lambda f: f.rule, "7%"),
+        Column("项目", "Figure", lambda f: f.label(), "33%"),
+        Column("数量", "Count", lambda f: f.count, "8%"),
+        Column("依据", "Evidence in the registry", lambda f: f.evidence(), "52%"),
+    ),
+    draw=self_inspection.self_inspection_extract,
+    fields=self_inspection.year_fields,
+    filter_names=("year",),
+)
+
+# Every register: these four, then those in each installed app's registers.py (discovered on first use).
+REGISTERS = RegisterRegistry((CARRIER_LEDGER, AUDIT_EXTRACT, EXPOSURE, SELF_INSPECTION))

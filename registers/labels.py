@@ -10,6 +10,7 @@ ACTION_LABELS = {
     "register.export_requested": _("Register export requested"),
     "register.export_failed": _("Register export failed"),
     "register.export_retried": _("Register export retried"),
+    "register.export_rerun": _("Register export started again after its worker stopped"),
     "register.export_downloaded": _("Register export downloaded"),
     "register.export_expired": _("Register export expired and deleted"),
     "audit.chain_verified": _("Audit chain verified"),

@@ -45,6 +45,14 @@ class RegisterExport(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+    # the outbox (common/outbox.py): when the task was last handed to the broker (empty: not yet,
+    # e.g. the broker was down; the sweeper sends it); the running worker's heartbeat, its run's
+    # token (only that run may finish the job) and how many times a run was started again
+    # automatically after its worker stopped (at most REGISTER_AUTO_RERUNS)
+    dispatched_at = models.DateTimeField(_("handed to the broker at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    run_token = models.CharField(_("run"), max_length=32, blank=True)
+    reruns = models.PositiveSmallIntegerField(_("automatic re-runs"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -65,6 +73,11 @@ class RegisterExport(models.Model):
     def __str__(self) -> str:
         return f"{self.register} #{self.pk}"
 
+    @property
+    def waiting_for_broker(self) -> bool:
+        """Queued and not yet handed to the broker (it was down): it starts when the broker is back."""
+        return self.status == JobStatus.QUEUED and self.dispatched_at is None
+
 
 class ChainVerification(models.Model):
     """One run of "verify the chain" started by an auditor, done in the background."""
@@ -82,6 +95,8 @@ class ChainVerification(models.Model):
     error = models.TextField(_("why it failed"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("handed to the broker at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

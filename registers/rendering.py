@@ -16,6 +16,7 @@ starts on a new page; the first carries the facts block, the last the end-of-reg
 
 import io
 import json
+import logging
 import queue
 import shutil
 import subprocess
@@ -35,6 +36,8 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from common import csv_safety
+
+log = logging.getLogger(__name__)
 
 CJK_FAMILY = "Noto Sans CJK SC"
 _KNOWN_FONT_FILES = (
@@ -99,13 +102,18 @@ class RenderFailed(RuntimeError):
     """A chunk could not be rendered (the worker's reason is the message)."""
 
 
+# the shares of a chunked render in its progress: the chunks' HTML, their PDFs, the page numbers
+HTML_SHARE, PDF_DONE, NUMBERS_DONE = 0.25, 0.9, 0.95
+
+
 def render_register_pdf(
     context: dict, rows: list, out_path: Path, *, chunk_rows: int | None = None, workers: int | None = None,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[float], None] | None = None, scratch_prefix: str = "register-",
 ) -> int:
     """Write the register's PDF to out_path and return its number of pages (0 when unknown: a
     register of at most one chunk is rendered in this process as one document). progress(f) is
-    called in this thread with the fraction done, 0..1."""
+    called in this thread with the fraction done, 0..1: after each chunk's HTML (the first
+    quarter), after each chunk's PDF (to 0.9), after the page numbers and after the join."""
     chunk_rows = max(1, chunk_rows or settings.REGISTRY["REGISTER_CHUNK_ROWS"])
     workers = max(1, workers or settings.REGISTRY["REGISTER_RENDER_WORKERS"])
     report = progress or (lambda fraction: None)
@@ -118,7 +126,7 @@ def render_register_pdf(
     common = {**context, "font_url": font.as_uri(), "font_family": CJK_FAMILY, "row_count": len(rows),
               "page_stamped": True}
     chunks = [rows[start:start + chunk_rows] for start in range(0, len(rows), chunk_rows)]
-    with tempfile.TemporaryDirectory(prefix="register-", dir=out_path.parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix, dir=out_path.parent) as scratch:
         scratch = Path(scratch)
         jobs = []
         for index, chunk in enumerate(chunks):
@@ -129,9 +137,9 @@ def render_register_pdf(
                 encoding="utf-8",
             )
             jobs.append(_job(html_path, scratch / f"chunk-{index:05d}.pdf", font))
-        steps = len(jobs) + 2  # the chunks, the page numbers, the join
+            report(HTML_SHARE * (index + 1) / len(chunks))
         with WorkerPool(min(workers, len(jobs)), scratch) as pool:
-            pages = pool.run(jobs, lambda done: report(done / steps))
+            pages = pool.run(jobs, lambda done: report(HTML_SHARE + (PDF_DONE - HTML_SHARE) * done / len(jobs)))
             total = sum(pages)
             numbers_html = scratch / "pages.html"
             numbers_html.write_text(
@@ -143,7 +151,7 @@ def render_register_pdf(
             (stamped,) = pool.run([numbers_job], lambda done: None)
         if stamped != total:
             raise RenderFailed(f"page numbers for {stamped} pages, register has {total}")
-        report((steps - 1) / steps)
+        report(NUMBERS_DONE)
         join_and_stamp([Path(job["pdf"]) for job in jobs], Path(numbers_job["pdf"]), out_path,
                        title=str(context.get("title", "")))
     report(1.0)
@@ -156,18 +164,41 @@ def _job(html_path: Path, pdf_path: Path, font: Path) -> dict:
 
 
 class WorkerPool:
-    """N rendering subprocesses (registers.chunk_worker), fed one job at a time each."""
+    """N rendering subprocesses (registers.chunk_worker), fed one job at a time each. A worker that
+    dies (killed by the OOM killer, or by hand) is replaced and its chunk rendered again, at most
+    RESTARTS times in one pool; a chunk that fails twice that way fails the render."""
+
+    RESTARTS = 2
 
     def __init__(self, size: int, log_dir: Path):
-        self.procs, self.logs = [], []
-        root = Path(settings.BASE_DIR)
+        self.procs, self.logs, self.restarts = [], [], 0
+        self.log_dir = Path(log_dir)
         for number in range(max(1, size)):
-            log = open(Path(log_dir) / f"worker-{number}.log", "w+")  # noqa: SIM115 (closed in close())
+            log = open(self.log_dir / f"worker-{number}.log", "w+")  # noqa: SIM115 (closed in close())
             self.logs.append(log)
-            self.procs.append(subprocess.Popen(
-                [sys.executable, "-m", "registers.chunk_worker"], cwd=root, stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=log, text=True, encoding="utf-8",
-            ))
+            self.procs.append(self._spawn(log))
+
+    @staticmethod
+    def _spawn(log) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "registers.chunk_worker"], cwd=Path(settings.BASE_DIR), stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=log, text=True, encoding="utf-8",
+        )
+
+    def _replace(self, number: int) -> subprocess.Popen | None:
+        """A new process in place of a dead one, while restarts remain (called under the lock)."""
+        if self.restarts >= self.RESTARTS:
+            return None
+        self.restarts += 1
+        dead = self.procs[number]
+        for stream in (dead.stdin, dead.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        dead.wait()
+        self.procs[number] = self._spawn(self.logs[number])
+        return self.procs[number]
 
     def __enter__(self):
         return self
@@ -208,7 +239,10 @@ class WorkerPool:
         answers: queue.Queue = queue.Queue()
         pages: list[int | None] = [None] * len(jobs)
 
-        def serve(proc):
+        retried: set[int] = set()
+
+        def serve(number):
+            proc = self.procs[number]
             while True:
                 with lock:
                     if not pending:
@@ -219,14 +253,25 @@ class WorkerPool:
                     proc.stdin.flush()
                     line = proc.stdout.readline()
                 except OSError as exc:
-                    line = json.dumps({"ok": False, "error": f"rendering worker unreachable: {exc}"})
-                if not line:
-                    line = json.dumps({"ok": False, "error": f"rendering worker exited ({proc.poll()})"})
+                    line = ""
+                    log.warning("rendering worker unreachable: %s", exc)
+                if not line:  # the worker died (SIGKILL, out of memory): replace it, render the chunk again
+                    code = proc.wait()
+                    with lock:
+                        replacement = self._replace(number) if index not in retried else None
+                        if replacement is not None:
+                            retried.add(index)
+                            pending.appendleft((index, job))
+                    if replacement is not None:
+                        log.warning("rendering worker exited (%s); chunk %s rendered again by a new one", code, index)
+                        proc = replacement
+                        continue
+                    line = json.dumps({"ok": False, "error": f"rendering worker exited ({code})"})
                 answers.put((index, json.loads(line)))
-                if not line or '"ok": false' in line:
+                if '"ok": false' in line:
                     return
 
-        threads = [threading.Thread(target=serve, args=(proc,), daemon=True) for proc in self.procs]
+        threads = [threading.Thread(target=serve, args=(number,), daemon=True) for number in range(len(self.procs))]
         for thread in threads:
             thread.start()
         errors, done = [], 0
@@ -301,11 +346,17 @@ def _overlay(writer, page, stamp, name: str) -> None:
     page[NameObject("/Contents")] = ArrayObject([before, *parts, after])
 
 
-def render_csv(headers: list[str], rows: list[list[str]]) -> bytes:
+def render_csv(headers: list[str], rows: list[list[str]], *, progress: Callable[[float], None] | None = None,
+               chunk_rows: int | None = None) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel reads the Chinese text correctly; cells a
-    spreadsheet would run as a formula are neutralised (common.csv_safety)."""
+    spreadsheet would run as a formula are neutralised (common.csv_safety). progress(f) hears the
+    fraction written after each chunk of rows."""
+    chunk_rows = max(1, chunk_rows or settings.REGISTRY["REGISTER_CHUNK_ROWS"])
     out = io.StringIO()
     writer = csv_safety.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    for start in range(0, len(rows), chunk_rows):
+        writer.writerows(rows[start:start + chunk_rows])
+        if progress is not None:
+            progress(min(1.0, (start + chunk_rows) / len(rows)))
     return ("\ufeff" + out.getvalue()).encode("utf-8")

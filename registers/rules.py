@@ -45,10 +45,15 @@ def export_ready(*, status: str) -> Violation | None:
     return Violation(messages.get(status, _("This export is not ready.")), code=f"export_{status}", kind="conflict")
 
 
-def may_retry(*, status: str) -> Violation | None:
-    if status != JobStatus.FAILED:
-        return Violation(_("Only a failed export can be retried."), code="not_failed", kind="conflict")
-    return None
+def may_retry(*, status: str, stuck: bool = False) -> Violation | None:
+    """A failed export, or a stuck one (queued and never taken by a worker, or running without a
+    heartbeat from its worker)."""
+    if status == JobStatus.FAILED or (stuck and status in (JobStatus.QUEUED, JobStatus.RUNNING)):
+        return None
+    if status in (JobStatus.QUEUED, JobStatus.RUNNING):
+        return Violation(_("This export is on its way (its worker is alive, or the broker has it): it cannot be "
+                           "retried now."), code="not_stuck", kind="conflict")
+    return Violation(_("Only a failed or stuck export can be retried."), code="not_failed", kind="conflict")
 
 
 def format_and_language(*, fmt: str, language: str, formats, languages) -> list[Violation]:

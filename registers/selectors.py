@@ -60,7 +60,7 @@ def ledger_extract(*, user, params) -> Extract:
         rows = rows.filter(registered_at__gte=start)
     if end:
         rows = rows.filter(registered_at__lt=end)
-    rows = list(rows.order_by("registered_at", "id"))
+    rows = list(rows.select_related("basis_item", "classifier__person").order_by("registered_at", "id"))
     cleaned = filterset.form.cleaned_data
     filters = {key: str(int(cleaned[key]) if key == "unit" else cleaned[key]) for key in LEDGER_FILTERS if cleaned.get(key)}
     filters.update({key: value.isoformat() for key, value in period_data.items() if value})

@@ -5,6 +5,7 @@ from . import views
 app_name = "registers"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("exposure/", views.exposure, name="exposure"),
     re_path(r"^(?P<name>[a-z0-9-]{1,40})\.(?P<fmt>pdf|csv)$", views.export, name="export"),
     re_path(r"^(?P<name>[a-z0-9-]{1,40})/export/$", views.start, name="start"),
     path("exports/<int:pk>/", views.job, name="job"),

@@ -22,8 +22,9 @@ def request_language(request, data=None) -> str:
     return data.get("lang") or ("zh-hans" if (get_language() or "").startswith("zh") else "en")
 
 
-def _filter_form(register, *, user, data=None):
-    """The register's filters as a small form (no ids: several forms share the page)."""
+def _filter_form(register, *, user, data=None, choices=None):
+    """The register's filters as a small form (no ids: several forms share the page). choices:
+    (units, departments) read once for all the page's forms (else read here)."""
     fields = dict(register.fields()) if register.fields else {}
     for name in register.filter_names:  # registers that name their filters without form fields
         if name in fields or name in ("date_from", "date_to"):
@@ -34,8 +35,7 @@ def _filter_form(register, *, user, data=None):
             fields[name] = forms.IntegerField(label=_("Unit") if name == "unit" else _("Department"), required=False)
         else:
             fields[name] = forms.CharField(label=name, required=False, max_length=40)
-    units = [(str(unit.pk), str(unit)) for unit in selectors.units_for_filter(user=user)]
-    departments = [(str(unit.pk), str(unit)) for unit in selectors.departments_for_filter(user=user)]
+    units, departments = choices if choices is not None else _filter_choices(user)
     if "unit" in fields:
         fields["unit"] = forms.ChoiceField(label=fields["unit"].label, required=False, choices=[("", "—"), *units])
     if "department" in fields:
@@ -47,11 +47,20 @@ def _filter_form(register, *, user, data=None):
     return type("RegisterFilterForm", (PeriodForm,), fields)(data, auto_id=False)
 
 
+def _filter_choices(user) -> tuple[list, list]:
+    """The unit and department choices of the filter forms: one query each."""
+    units = [(str(unit.pk), str(unit)) for unit in selectors.units_for_filter(user=user)]
+    departments = [(str(unit.pk), str(unit)) for unit in selectors.departments_for_filter(user=user)]
+    return units, departments
+
+
 def _index(request, *, errors=None, status=200, chosen="", values=None):
     values = values if values is not None else request.GET
+    choices = _filter_choices(request.user)  # the same for every register's form
     registers = [
         {"register": register,
-         "form": _filter_form(register, user=request.user, data=values if chosen == register.name else None)}
+         "form": _filter_form(register, user=request.user, data=values if chosen == register.name else None,
+                              choices=choices)}
         for register in REGISTERS.ordered()
     ]
     return render(
@@ -128,6 +137,8 @@ def status_data(job) -> dict:
         "error": job.error, "rows": job.rows, "pages": job.pages,
         "download_url": reverse("registers:download", kwargs={"pk": job.pk}) if job.status == JobStatus.DONE else None,
         "finished": job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED),
+        "waiting_for_broker": job.waiting_for_broker, "may_retry": services.is_stuck(job),
+        "notice": services.job_notice(job),
     }
 
 
@@ -176,3 +187,28 @@ def retry(request, pk):
                       {"job": job, "register": REGISTERS.get(job.register), "data": status_data(job),
                        "message": exc.message}, status=409)
     return redirect("registers:job", pk=pk)
+
+
+@login_required
+@require_GET
+def exposure(request):
+    """The exposure report as a page (issue 19, item 6): the same rows as the PDF and CSV of the
+    "exposure" register, asked by the carrier's registry number and a window."""
+    _require(request.user)
+    register = REGISTERS["exposure"]
+    asked = "carrier" in request.GET
+    extract, errors, status = None, {}, 200
+    if asked and not request.GET["carrier"].strip():
+        errors, status = {"carrier": [_("Give the registry number of the carrier.")]}, 400
+    elif asked:
+        try:
+            extract = register.draw(user=request.user, params=request.GET)
+        except ValidationFailed as exc:
+            errors, status = exc.errors, 400
+    language = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+    form = _filter_form(register, user=request.user, data=request.GET if asked else None)
+    return render(request, "registers/exposure.html", {
+        "register": register, "form": form, "extract": extract, "errors": errors, "headers": register.headers(language),
+        "cells": register.cells(extract) if extract is not None else [],
+        "title": register.title(language), "query": request.GET.urlencode(), "language": language,
+    }, status=status)

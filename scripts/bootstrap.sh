@@ -4,7 +4,9 @@
 #   scripts/bootstrap.sh            create .venv and install the project (+ dev extras)
 #   scripts/bootstrap.sh --system   additionally make sure the Debian packages the
 #                                   test suite needs are installed (PostgreSQL 15,
-#                                   Redis, Chromium, CJK fonts, poppler, gettext)
+#                                   Redis, Chromium, CJK fonts, poppler, gettext, and
+#                                   OpenLDAP's slapd + ldap-utils + the headers python-ldap
+#                                   builds against, for the directory tests)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -39,6 +41,9 @@ ensure_system_packages() {
     fi
 
     local wanted=(redis-server chromium fonts-noto-cjk poppler-utils gettext)
+    # the organisation's directory (directory/): a throwaway slapd for its tests, and what
+    # python-ldap (django-auth-ldap) compiles against
+    wanted+=(slapd ldap-utils libldap2-dev libsasl2-dev gcc python3-dev)
     if [[ ! -x "$PG_BIN/postgres" ]]; then
         wanted+=(postgresql-15)
     fi
@@ -85,6 +90,12 @@ ensure_venv() {
         echo "bootstrap.sh: installing Python dependencies into .venv"
         .venv/bin/pip install -q -e '.[dev]'
         touch "$stamp"
+    fi
+    # the directory extra (django-auth-ldap, python-ldap) compiles against the OpenLDAP headers:
+    # installed wherever they are (always after --system); the embedded default does without it
+    if [[ -e /usr/include/ldap.h ]] && ! .venv/bin/python -c 'import django_auth_ldap, ldap' >/dev/null 2>&1; then
+        echo "bootstrap.sh: installing the directory extra (django-auth-ldap, python-ldap) into .venv"
+        .venv/bin/pip install -q -e '.[directory]'
     fi
 }
 

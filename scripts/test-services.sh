@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL 15 + Redis for the test suite, on free loopback ports.
+# Throwaway PostgreSQL 15 + Redis (+ an OpenLDAP slapd, the organisation's directory of the
+# directory/ tests) for the test suite, on free loopback ports.
 #
 #   scripts/test-services.sh start   start both, write var/test-services.env
 #   scripts/test-services.sh stop    stop both, remove their temp dir (idempotent)
@@ -65,15 +66,121 @@ log_tail() {
     fi
 }
 
+# ---------------------------------------------------------------- slapd (directory tests)
+LDAP_BASE_DN="dc=registry,dc=test"
+LDAP_ADMIN_DN="cn=admin,$LDAP_BASE_DN"
+LDAP_ADMIN_PASSWORD="directory-admin"
+
+stop_slapd() {
+    local pidfile=$1 spid i
+    spid=$(cat "$pidfile" 2>/dev/null || true)
+    [[ -n "$spid" ]] || return 0
+    kill "$spid" 2>/dev/null || true
+    for i in $(seq 50); do
+        kill -0 "$spid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -9 "$spid" 2>/dev/null || true
+}
+
+# A throwaway OpenLDAP server seeded with an OU of people and one of groups. Prints why and
+# returns 1 when it cannot start: PostgreSQL and Redis go on without it (the directory tests
+# then fail, saying LDAP_TEST_URL is not set).
+start_slapd() {
+    local dir=$1 port=$2
+    if ! command -v slapd >/dev/null 2>&1 && [[ ! -x /usr/sbin/slapd ]]; then
+        echo "test-services.sh: slapd not started: slapd not found (run scripts/bootstrap.sh --system)" >&2
+        return 1
+    fi
+    local slapd_bin ldapadd_bin
+    slapd_bin=$(command -v slapd || echo /usr/sbin/slapd)
+    ldapadd_bin=$(command -v ldapadd || true)
+    if [[ -z "$ldapadd_bin" ]]; then
+        echo "test-services.sh: slapd not started: ldapadd not found (package ldap-utils)" >&2
+        return 1
+    fi
+    mkdir -p "$dir/db"
+    cat >"$dir/slapd.conf" <<EOF
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include /etc/ldap/schema/nis.schema
+pidfile $dir/slapd.pid
+argsfile $dir/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 268435456
+suffix "$LDAP_BASE_DN"
+rootdn "$LDAP_ADMIN_DN"
+rootpw $LDAP_ADMIN_PASSWORD
+directory $dir/db
+access to attrs=userPassword by self =xw by anonymous auth by * none
+access to * by * read
+EOF
+    if ! "$slapd_bin" -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$port/" >"$dir/slapd-start.log" 2>&1; then
+        echo "test-services.sh: slapd could not be started on 127.0.0.1:$port:" >&2
+        cat "$dir/slapd-start.log" >&2 || true
+        return 1
+    fi
+    local deadline=$((SECONDS + 20))
+    while ((SECONDS < deadline)); do
+        ldapwhoami -x -H "ldap://127.0.0.1:$port/" -D "$LDAP_ADMIN_DN" -w "$LDAP_ADMIN_PASSWORD" >/dev/null 2>&1 && break
+        sleep 0.2
+    done
+    if ! "$ldapadd_bin" -x -H "ldap://127.0.0.1:$port/" -D "$LDAP_ADMIN_DN" -w "$LDAP_ADMIN_PASSWORD" \
+            >"$dir/seed.log" 2>&1 <<EOF
+dn: $LDAP_BASE_DN
+objectClass: dcObject
+objectClass: organization
+dc: registry
+o: Registry test directory
+
+dn: ou=people,$LDAP_BASE_DN
+objectClass: organizationalUnit
+ou: people
+
+dn: ou=groups,$LDAP_BASE_DN
+objectClass: organizationalUnit
+ou: groups
+
+dn: uid=seed.user,ou=people,$LDAP_BASE_DN
+objectClass: inetOrgPerson
+uid: seed.user
+cn: Seed User
+sn: User
+employeeNumber: DIR-0001
+mail: seed.user@registry.test
+userPassword: seed-user-password
+
+dn: cn=seed-department,ou=groups,$LDAP_BASE_DN
+objectClass: groupOfNames
+cn: seed-department
+member: uid=seed.user,ou=people,$LDAP_BASE_DN
+EOF
+    then
+        echo "test-services.sh: slapd started on 127.0.0.1:$port but seeding it failed:" >&2
+        cat "$dir/seed.log" >&2 || true
+        stop_slapd "$dir/slapd.pid"
+        return 1
+    fi
+    return 0
+}
+
 # ---------------------------------------------------------------- stop
 do_stop() {
     if [[ ! -f "$ENV_FILE" ]]; then
         echo "test-services.sh: nothing to stop (no $ENV_FILE)"
         return 0
     fi
-    local PG_DATADIR="" PG_PORT="" PG_RUNAS="" REDIS_PORT="" REDIS_PIDFILE="" SERVICES_TMPDIR=""
+    local PG_DATADIR="" PG_PORT="" PG_RUNAS="" REDIS_PORT="" REDIS_PIDFILE="" SERVICES_TMPDIR="" SLAPD_PIDFILE=""
     # shellcheck disable=SC1090
     source "$ENV_FILE"
+
+    # slapd (the directory)
+    if [[ -n "$SLAPD_PIDFILE" && -f "$SLAPD_PIDFILE" ]]; then
+        stop_slapd "$SLAPD_PIDFILE"
+    fi
 
     # Redis
     if [[ -n "$REDIS_PORT" ]]; then
@@ -126,6 +233,9 @@ cleanup_failed_start() {
     if [[ -f "$START_TMP/redis.pid" ]]; then
         kill "$(cat "$START_TMP/redis.pid")" 2>/dev/null || true
     fi
+    if [[ -f "$START_TMP/slapd/slapd.pid" ]]; then
+        stop_slapd "$START_TMP/slapd/slapd.pid"
+    fi
     if [[ -f "$START_TMP/data/postmaster.pid" ]]; then
         as_pg "$START_RUNAS" "$PG_BIN/pg_ctl" -D "$START_TMP/data" stop -m immediate -w -t 10 >/dev/null 2>&1 || true
     fi
@@ -150,9 +260,9 @@ do_start() {
         START_RUNAS=$(id -un)
     fi
 
-    local pg_port="" redis_port=""
-    read -r pg_port redis_port < <(free_ports 2) || true
-    [[ -n "$pg_port" && -n "$redis_port" ]] || die "could not pick free TCP ports"
+    local pg_port="" redis_port="" ldap_port=""
+    read -r pg_port redis_port ldap_port < <(free_ports 3) || true
+    [[ -n "$pg_port" && -n "$redis_port" && -n "$ldap_port" ]] || die "could not pick free TCP ports"
 
     trap cleanup_failed_start EXIT
     START_TMP=$(mktemp -d /tmp/registry-pg.XXXXXX)
@@ -223,6 +333,12 @@ do_start() {
         die "Redis could not be started on 127.0.0.1:$redis_port: no PONG within 20 s"
     fi
 
+    # --- slapd (the directory tests); its failure leaves PostgreSQL and Redis running
+    local ldap_ok=0
+    if start_slapd "$START_TMP/slapd" "$ldap_port"; then
+        ldap_ok=1
+    fi
+
     # --- env file
     mkdir -p "$(dirname "$ENV_FILE")"
     local tmpenv="$ENV_FILE.tmp.$$"
@@ -237,12 +353,22 @@ do_start() {
         echo "REDIS_PORT=$redis_port"
         echo "REDIS_PIDFILE=$START_TMP/redis.pid"
         echo "SERVICES_TMPDIR=$START_TMP"
+        if [[ $ldap_ok -eq 1 ]]; then
+            echo "export LDAP_TEST_URL=ldap://127.0.0.1:$ldap_port/"
+            echo "export LDAP_TEST_BASE_DN=$LDAP_BASE_DN"
+            echo "export LDAP_TEST_ADMIN_DN=$LDAP_ADMIN_DN"
+            echo "export LDAP_TEST_ADMIN_PASSWORD=$LDAP_ADMIN_PASSWORD"
+            echo "SLAPD_PIDFILE=$START_TMP/slapd/slapd.pid"
+        fi
     } >"$tmpenv"
     mv -f "$tmpenv" "$ENV_FILE"
     START_OK=1
     trap - EXIT
 
     echo "test-services.sh: PostgreSQL 15 on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
+    if [[ $ldap_ok -eq 1 ]]; then
+        echo "test-services.sh: OpenLDAP slapd on 127.0.0.1:$ldap_port ($LDAP_BASE_DN)"
+    fi
     echo "test-services.sh: wrote ${ENV_FILE#"$REPO"/} (source it to get DATABASE_URL, DATABASE_OWNER_URL, REDIS_URL)"
 }
 

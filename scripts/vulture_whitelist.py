@@ -13,3 +13,6 @@ _.server_error
 
 # WeasyPrint calls its URL fetcher's fetch() (registers.rendering.LocalOnlyFetcher)
 _.fetch
+
+# settings.AUTHENTICATION_BACKENDS names the directory's backend as a dotted string (directory/conf.py)
+_.DirectoryBackend

@@ -40,3 +40,6 @@ class AlertSerializer(serializers.ModelSerializer):
 class AcknowledgeSerializer(StrictSerializer):
     comment = CleanCharField(max_length=1000, required=False, allow_blank=True, default="",
                              help_text=_("What was done or will be done about it."))
+    password = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=128, style={"input_type": "password"},
+        help_text=_("Only for a broken audit chain alert, closed by an auditor's signature: your password."))

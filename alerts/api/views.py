@@ -1,10 +1,10 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from common.api import viewsets
 from common.api.permissions import GatePermission
 
 from .. import selectors, services
@@ -52,5 +52,6 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
     def acknowledge(self, request, pk=None):
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.acknowledge(actor=request.user, alert_id=int(pk), comment=serializer.validated_data["comment"])
+        services.acknowledge(actor=request.user, alert_id=int(pk), comment=serializer.validated_data["comment"],
+                             password=serializer.validated_data.get("password") or None)
         return Response(self.get_serializer(selectors.alert_get(user=request.user, pk=pk)).data)

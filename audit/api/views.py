@@ -1,13 +1,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from common import access
+from common.api import viewsets
+from common.api.filters import StrictFilterBackend
 from common.api.pagination import SeqCursorPagination
 from common.api.permissions import GateFilterBackend, GatePermission
+from common.api.views import APIView
 
 from .. import policy
 from ..models import AuditEvent
@@ -66,7 +68,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AuditEventSerializer
     permission_classes = [AuditAccess]
-    filter_backends = [GateFilterBackend, django_filters.rest_framework.DjangoFilterBackend]
+    filter_backends = [GateFilterBackend, StrictFilterBackend]
     filterset_class = AuditEventFilter
     pagination_class = SeqCursorPagination
     queryset = AuditEvent.objects.select_related("signature")
@@ -185,13 +187,18 @@ class ChainVerificationViewSet(viewsets.ViewSet):
 # --- checkpoints and Merkle proofs ---------------------------------------------------------------
 
 
-class CheckpointSerializer(serializers.Serializer):
+class ProofCheckpointSerializer(serializers.Serializer):
+    """A checkpoint as a proof carries it (audit.checkpoints.Checkpoint.as_dict)."""
+
     seq = serializers.IntegerField()
     head = serializers.CharField()
     root = serializers.CharField()
     at = serializers.CharField()
     key_id = serializers.CharField()
     signature = serializers.CharField()
+
+
+class CheckpointSerializer(ProofCheckpointSerializer):
     qr_text = serializers.CharField()
 
 
@@ -234,7 +241,7 @@ class InclusionProofView(APIView):
     @extend_schema(parameters=[ProofQuery], responses=inline_serializer("InclusionProof", {
         "type": serializers.CharField(), "seq": serializers.IntegerField(), "leaf": serializers.CharField(),
         "index": serializers.IntegerField(), "size": serializers.IntegerField(),
-        "path": serializers.ListField(child=serializers.CharField()), "checkpoint": CheckpointSerializer()}))
+        "path": serializers.ListField(child=serializers.CharField()), "checkpoint": ProofCheckpointSerializer()}))
     def get(self, request):
         from audit import checkpoints
 
@@ -262,7 +269,7 @@ class ConsistencyProofView(APIView):
     permission_classes = [AuditAccess]
 
     @extend_schema(parameters=[ConsistencyQuery], responses=inline_serializer("ConsistencyProof", {
-        "type": serializers.CharField(), "old": CheckpointSerializer(), "new": CheckpointSerializer(),
+        "type": serializers.CharField(), "old": ProofCheckpointSerializer(), "new": ProofCheckpointSerializer(),
         "path": serializers.ListField(child=serializers.CharField())}))
     def get(self, request):
         from audit import checkpoints

@@ -11,7 +11,7 @@ from common.api.serializers import (
 )
 from personnel.models import Unit
 
-from ..models import Carrier, Container, Handover
+from ..models import BasisKind, Carrier, Container, Handover, SecretMatterItem
 
 
 class UnitRefSerializer(serializers.ModelSerializer):
@@ -65,8 +65,8 @@ class CarrierSerializer(serializers.ModelSerializer):
             "document_number", "originator", "originating_unit", "level", "level_label",
             "secrecy_years", "secrecy_months", "declassification_condition", "period_start", "expires_on",
             "marking", "marking_zh", "marking_en", "copy_number", "copies_total", "scope_departments",
-            "scope_people", "holder", "container", "status", "status_label", "sources", "registered_at",
-            "updated_at",
+            "scope_people", "holder", "container", "status", "status_label", "sources", "basis_kind", "basis_item",
+            "classifier", "classified_on", "registered_at", "updated_at",
         ]
         read_only_fields = fields
 
@@ -99,6 +99,16 @@ class CarrierRegisterSerializer(StrictSerializer):
         model=get_user_model(), queryset=get_user_model().objects.all(), many=True, required=False, default=list
     )
     container = VisiblePrimaryKeyField(model=Container)
+    basis_kind = serializers.ChoiceField(
+        choices=[c for c in BasisKind.choices if c[0] != BasisKind.PRODUCTION_APPROVAL], required=False,
+        allow_blank=True, default="",
+        help_text=_("Empty: derived when sources are named, otherwise as its originator determined."),
+    )
+    basis_item = VisiblePrimaryKeyField(model=SecretMatterItem, required=False, allow_null=True, default=None)
+    classifier = VisiblePrimaryKeyField(
+        model=get_user_model(), queryset=get_user_model().objects.all(), required=False, allow_null=True, default=None,
+    )
+    classified_on = serializers.DateField(required=False, allow_null=True, default=None)
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"},
         help_text=_("Your password again: the registration is signed with it."),

@@ -1,10 +1,10 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from common.api import viewsets
 from common.api.permissions import GateFilterBackend, GatePermission
-from common.idempotency import idempotent
 
 from .. import policy, selectors, services
 from ..filters import CarrierFilter
@@ -42,7 +42,6 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.carriers_for_api(user=self.request.user)
 
     @extend_schema(request=CarrierRegisterSerializer, responses={201: CarrierSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = CarrierRegisterSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -74,7 +73,6 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.visible_handovers(user=self.request.user)
 
     @extend_schema(request=HandoverStartSerializer, responses={201: HandoverSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = HandoverStartSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -87,7 +85,6 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=HandoverAcceptSerializer, responses=HandoverSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def accept(self, request, pk=None):
         serializer = HandoverAcceptSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)

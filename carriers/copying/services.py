@@ -23,6 +23,7 @@ from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
 from carriers import rules as carrier_rules
 from carriers import services as carrier_services
+from carriers.holds.rules import refuse_if_held
 from carriers.models import Carrier
 from common import access
 from common.errors import Conflict, Refused, ValidationFailed, Violation, enforce
@@ -168,6 +169,7 @@ def _visible_sources(actor, sources, *, field: str = "sources") -> list[Carrier]
     if set(ids) - visible:
         raise ValidationFailed({field: [_("One of these carriers does not exist.")]})
     locked = {c.pk: c for c in Carrier.objects.select_for_update().filter(pk__in=ids)}
+    refuse_if_held(locked.values(), field=field)  # a held carrier is not copied, extracted or compiled
     return [locked[pk] for pk in ids]
 
 
@@ -254,6 +256,7 @@ def execute_copy_request(
         request = CopyRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
         approval = ApprovalRequest.objects.filter(pk=request.approval_id).first()
         source = Carrier.objects.select_for_update().get(pk=request.source_id)
+        refuse_if_held([source])  # held since the copy was approved
         licence = licence_of(person)
         approved = (approval.approved_quantity if approval and approval.approved_quantity else request.copies)
         quantity = approved if quantity is None else quantity
@@ -466,6 +469,7 @@ def make_compilation(*, actor, password: str, derivation_id: int, container) -> 
             rules.compilation_approved(status=derivation.status, approval_status=approval.status if approval else None),
         ])
         parts = list(Carrier.objects.select_for_update().filter(pk__in=derivation.sources.values("pk")).order_by("pk"))
+        refuse_if_held(parts)  # held since the compilation was approved
         terms = rules.Terms(
             level=derivation.level, period_start=derivation.period_start, secrecy_years=derivation.secrecy_years,
             secrecy_months=derivation.secrecy_months, condition=derivation.declassification_condition,

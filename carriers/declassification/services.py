@@ -23,6 +23,7 @@ from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
 from carriers import rules as carrier_rules
 from carriers import services as carrier_services
+from carriers.holds.rules import refuse_if_held
 from carriers.models import Carrier
 from common import access
 from common.errors import Refused, enforce
@@ -75,6 +76,8 @@ def propose_review(
     person = _person(actor)
     with transaction.atomic():
         locked = _locked_carrier(actor, carrier)
+        if outcome != Outcome.EXTEND:  # a held carrier is not declassified or downgraded (holds)
+            refuse_if_held([locked], field="carrier")
         unit_id = reviewing_unit_id(locked)
         has_period = new_secrecy_years is not None or new_secrecy_months is not None
         enforce([
@@ -135,6 +138,8 @@ def terms_of(review: DeclassificationReview) -> dict:
 def _apply(review: DeclassificationReview, approval: ApprovalRequest, *, actor) -> None:
     """An approved review is applied to the carrier at once (in the decision's transaction)."""
     carrier = review.carrier
+    if review.outcome != Outcome.EXTEND:  # held since it was proposed: the decision is refused, nothing changes
+        refuse_if_held([carrier])
     why = {"declassification_review": review.pk, "outcome": review.outcome, "approval": approval.pk}
     reason = f"{review.number}: {review.reason}"[:500]
     if review.outcome == Outcome.DECLASSIFY:

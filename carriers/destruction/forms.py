@@ -41,6 +41,7 @@ class DestructionRequestForm(NoControlCharsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["facility"].queryset = selectors.facilities_for_request(user=user)
+        self.fields["carriers"].scan_action = "destruction"  # the scan box (dashboard/scanning.py)
 
     def clean_carriers(self):
         numbers = split_numbers(self.cleaned_data["carriers"])

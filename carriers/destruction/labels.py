@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "destruction.handed_over": _("Batch handed over for the designated facility"),
     "destruction.courier_received": _("Batch received by the courier"),
     "destruction.certificate_recorded": _("Facility's destruction certificate recorded"),
+    "destruction.record_printed": _("Destruction record printed (PDF with the audit checkpoint)"),
 }
 
 

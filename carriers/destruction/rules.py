@@ -238,3 +238,11 @@ def delivered(*, handover_status: str | None) -> Violation | None:
             code="not_delivered", kind="conflict",
         )
     return None
+
+
+def record_printable(*, status: str) -> Violation | None:
+    """The record of a destruction is printed once its carriers are destroyed."""
+    if status != "destroyed":
+        return Violation(_("These carriers are not destroyed yet: the destruction record can be printed once they "
+                           "are."), code="not_destroyed", kind="conflict")
+    return None

@@ -12,7 +12,7 @@ the carriers become destroyed. Destroyed is final (the state machine and its dat
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from approvals import kit
@@ -21,13 +21,14 @@ from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
 from audit.models import Signature
 from carriers import services as carrier_services
+from carriers.holds.rules import refuse_if_held
 from carriers.models import Carrier, Handover
 from common import access
 from common.errors import Conflict, Refused, ValidationFailed, enforce
 from personnel import roles
 from personnel.models import Person
 
-from . import policy, rules
+from . import policy, rules, selectors
 from .models import (
     DestructionCertificate,
     DestructionFacility,
@@ -89,6 +90,7 @@ def submit_destruction_request(
     today = timezone.localdate()
     with transaction.atomic():
         locked = list(Carrier.objects.select_for_update().filter(pk__in=[c.pk for c in carriers]).order_by("pk"))
+        refuse_if_held(locked, field="carriers")  # a held carrier is not destroyed (holds, issue 19)
         enforce([
             rules.may_request(not_allowed=[
                 c.registry_number for c in locked
@@ -243,6 +245,7 @@ def execute_in_house(
             _signer_violation(supervisor, role="supervisor", level=request.level, unit_id=request.unit_id),
         ])
         carriers = _locked_carriers(request)
+        refuse_if_held(carriers)  # held since the request was approved: not destroyed
         enforce([rules.all_pending(statuses={c.registry_number: c.status for c in carriers})])
         destroyer_credential = _reauthenticate_as(signer=destroyer, password=destroyer_password, role="destroyer")
         supervisor_credential = _reauthenticate_as(signer=supervisor, password=supervisor_password, role="supervisor")
@@ -283,6 +286,7 @@ def hand_over_to_facility(*, actor, password, request_id, courier, declared_coun
         approval = _approved(request, route=Route.FACILITY)
         facility = DestructionFacility.objects.get(pk=request.facility_id)
         carriers = _locked_carriers(request)
+        refuse_if_held(carriers)  # held since the request was approved: not handed over for destruction
         enforce([
             _facility_violation(facility, unit_id=request.unit_id, today=timezone.localdate()),
             rules.all_pending(statuses={c.registry_number: c.status for c in carriers}),
@@ -363,3 +367,40 @@ def record_certificate(
         audit.record(actor=actor, action="destruction.certificate_recorded", target=request,
                      details={**content, "signature": signature.pk})
     return certificate
+
+
+# --- the printed record (the paper witness) -----------------------------------------------------
+
+
+def print_destruction_record(*, actor, request_id, language: str):
+    """The destruction record as a PDF in the reader's language: the request, its approval and
+    decisions, method and route, the carriers destroyed that the reader may open (the others
+    counted, never named), the destroyer's and supervisor's signatures or the facility's handover
+    and certificate, and the signed audit checkpoint it was drawn from. Printing is audited
+    (`destruction.record_printed`) in the same transaction. A request the reader may not see: 404;
+    one not destroyed yet: 409."""
+    from approvals.models import Decision
+    from registers import records
+
+    records.check_language(language)
+    request = selectors.request_get(user=actor, pk=request_id)
+    enforce([rules.record_printable(status=request.status)])
+    with transaction.atomic():
+        carriers, hidden = selectors.request_carriers(user=actor, request=request)
+        decisions = list(Decision.objects.filter(request_id=request.approval_id).select_related("signature")
+                         .order_by("decided_at", "pk")) if request.approval_id else []
+        person = getattr(request.requester, "person", None)
+        requester = (person.full_name if person else "") or request.requester.get_username()
+        with translation.override(language):
+            title = _("Destruction record #%(number)s") % {"number": request.pk}
+        content, witness = records.render_record(
+            template="destruction/record_pdf.html", actor=actor, language=language, level=request.level,
+            reason="record", context={"title": title, "destruction": request, "carriers": carriers,
+                                      "hidden": hidden, "decisions": decisions, "requester": requester,
+                                      "certificate": getattr(request, "certificate", None)},
+        )
+        seq = witness["checkpoint"].seq
+        audit.record(actor=actor, action="destruction.record_printed", target=request,
+                     details={"destruction_request": request.pk, "language": language, "carriers": len(carriers),
+                              "hidden_carriers": hidden, "checkpoint": seq})
+    return records.Record(content, records.filename(f"destruction-{request.pk}"), seq)

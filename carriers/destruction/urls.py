@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/handover/", views.handover, name="handover"),
     path("<int:pk>/receive/", views.receive, name="receive"),
     path("<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("<int:pk>/record.pdf", views.record, name="record"),
 ]

@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_http_methods
 
 from common.errors import DomainError, Refused
 from common.views import render_domain_error
@@ -150,3 +152,18 @@ def facilities(request):
             return render_domain_error(request, "destruction/facilities.html", context, exc, form)
         return redirect("destruction:facilities")
     return render(request, "destruction/facilities.html", context)
+
+
+@login_required
+@require_GET
+def record(request, pk):
+    """The destruction record as a PDF once destroyed (?lang=zh-hans|en, else the interface's)."""
+    destruction = selectors.request_get(user=request.user, pk=pk)
+    language = request.GET.get("lang") or ("zh-hans" if (get_language() or "").startswith("zh") else "en")
+    try:
+        printed = services.print_destruction_record(actor=request.user, request_id=destruction.pk, language=language)
+    except DomainError as exc:
+        return render_domain_error(request, "destruction/detail.html", _detail_context(request, destruction), exc)
+    response = HttpResponse(printed.content, content_type=printed.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{printed.filename}"'
+    return response

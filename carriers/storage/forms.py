@@ -76,6 +76,7 @@ class FilingForm(NoControlCharsMixin, forms.Form):
         self.fields["archive"].queryset = selectors.visible_archives(user=user).filter(is_active=True)
         self.fields["carriers"].queryset = selectors.storable_carriers(user=user).filter(
             holder_id=user.pk, status="in_custody")
+        self.fields["carriers"].scan_action = "filing"  # the scan box (dashboard/scanning.py)
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)

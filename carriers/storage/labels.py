@@ -18,7 +18,9 @@ ACTION_LABELS = {
     "container.access_logged": _("Container access logged"),
     "inventory.opened": _("Inventory check opened"),
     "inventory.confirmed": _("Carrier seen in an inventory check"),
+    "inventory.scan_undone": _("Inventory scan undone"),
     "inventory.closed": _("Inventory check closed (two signatures)"),
+    "inventory.record_printed": _("Inventory record printed (PDF with the audit checkpoint)"),
 }
 
 

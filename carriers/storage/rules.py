@@ -199,6 +199,22 @@ def inventory_open(*, status: str) -> Violation | None:
     return None
 
 
+def inventory_printable(*, status: str) -> Violation | None:
+    """The record of an inventory is printed once it is closed with its two signatures."""
+    if status != "closed":
+        return Violation(_("This inventory is still open: its record can be printed once it is closed with two "
+                           "signatures."), code="inventory_not_closed", kind="conflict")
+    return None
+
+
+def scan_undoable(*, outcome: str) -> Violation | None:
+    """Only a line seen during this inventory can be taken back (a mistyped or doubled scan)."""
+    if outcome == "pending":
+        return Violation(_("This carrier has not been seen yet: there is no scan to undo."),
+                         code="not_seen", kind="conflict")
+    return None
+
+
 def registry_number_given(*, number: str) -> Violation | None:
     if not number:
         return Violation(_("Scan or type the registry number."), field="registry_number")

@@ -9,7 +9,8 @@ the same transaction.
 - create_archive / file_to_archives / accept_filing: filing to the archives is a "storage"
   handover to the archives keeper, accepted into the "archived" status.
 - log_container_access: opened, closed, checked.
-- open_inventory / confirm_seen / close_inventory: the inventory check; closing needs two
+- open_inventory / confirm_seen / undo_seen / close_inventory: the inventory check (a scan can be
+  taken back while it is open); closing needs two
   signatures of two different people; missing carriers become lost and each opens a loss
   incident."""
 
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from alerts import services as alerts
@@ -33,7 +34,7 @@ from common import access
 from common.errors import Conflict, Refused, ValidationFailed, Violation, enforce
 from personnel.models import Person, Unit
 
-from . import policy, rules
+from . import policy, rules, selectors
 from .checks import INVENTORY_OVERDUE, RETENTION_OVERDUE
 from .models import (
     Archive,
@@ -443,6 +444,42 @@ def confirm_seen(*, actor, inventory_id, registry_number: str, container=None) -
     return line, True
 
 
+def undo_seen(*, actor, inventory_id, line_id) -> InventoryLine | None:
+    """Take back one scan of an open inventory (a mistyped or wrong number): an expected carrier is
+    again "not yet seen"; a line the scan added (an off-book number, a carrier not expected here)
+    is removed. Audited as inventory.scan_undone. Returns the line put back to pending, or None when
+    it was removed. A line naming a carrier the actor may not open answers 404."""
+    inventory_id = _inventory_for_office(actor, inventory_id)
+    with transaction.atomic():
+        inventory = Inventory.objects.select_for_update().get(pk=inventory_id)
+        enforce([rules.inventory_open(status=inventory.status)])
+        try:
+            line_id = int(line_id)
+        except (TypeError, ValueError):
+            raise Http404 from None
+        line = (access.restrict(InventoryLine.objects.filter(inventory=inventory, pk=line_id), actor)
+                .select_for_update(of=("self",)).first()) if 0 < line_id < 2**63 else None
+        if line is None:
+            raise Http404
+        enforce([rules.scan_undoable(outcome=line.outcome)])
+        details = {"registry_number": line.registry_number, "outcome": line.outcome,
+                   "in_registry": line.carrier_id is not None,
+                   "container": line.seen_container_id, "removed": not line.expected}
+        carriers = [line.carrier_id] if line.carrier_id else ()
+        if line.expected:
+            line.outcome = InventoryLine.Outcome.PENDING
+            line.seen_container = None
+            line.seen_by = None
+            line.seen_at = None
+            line.save(update_fields=["outcome", "seen_container", "seen_by", "seen_at"])
+        else:
+            line.delete()
+            line = None
+        audit.record(actor=actor, action="inventory.scan_undone", target=inventory, details=details,
+                     carriers=carriers)
+    return line
+
+
 def _second_credential(second_signer, second_password):
     """The second signer's password, its errors named for the second signer's fields."""
     try:
@@ -541,3 +578,37 @@ def close_inventory(*, actor, password, inventory_id, second_signer, second_pass
                      .values_list("carrier_id", flat=True))
     return inventory
 
+
+
+# --- the printed record (the paper witness) -----------------------------------------------------
+
+
+def print_inventory_record(*, actor, inventory_id, language: str):
+    """The closed inventory's record as a PDF in the reader's language: its facts and counts, the
+    lines the reader may see (the others counted, never named), both signatures, the loss
+    incidents it opened that the reader may see, and the signed audit checkpoint it was drawn
+    from. Printing is audited (`inventory.record_printed`) in the same transaction. An inventory
+    the reader may not see: 404; one still open: 409."""
+    from registers import records
+
+    records.check_language(language)
+    inventory = selectors.inventory_get(user=actor, pk=inventory_id)
+    enforce([rules.inventory_printable(status=inventory.status)])
+    with transaction.atomic():
+        lines = list(selectors.inventory_lines(user=actor, inventory=inventory).order_by("registry_number", "pk"))
+        hidden = selectors.hidden_lines(user=actor, inventory=inventory)
+        incidents = list(selectors.inventory_incidents(user=actor, inventory=inventory))
+        person = getattr(inventory.opened_by, "person", None)
+        opened_by = (person.full_name if person else "") or inventory.opened_by.get_username()
+        with translation.override(language):
+            title = _("Inventory check record #%(number)s") % {"number": inventory.pk}
+        content, witness = records.render_record(
+            template="storage/record_pdf.html", actor=actor, language=language, level=inventory.level,
+            reason="record", context={"title": title, "inventory": inventory, "lines": lines, "hidden": hidden,
+                                      "incidents": incidents, "opened_by": opened_by},
+        )
+        seq = witness["checkpoint"].seq
+        audit.record(actor=actor, action="inventory.record_printed", target=inventory,
+                     details={"inventory": inventory.pk, "language": language, "lines": len(lines),
+                              "hidden_lines": hidden, "checkpoint": seq})
+    return records.Record(content, records.filename(f"inventory-{inventory.pk}"), seq)

@@ -12,5 +12,7 @@ urlpatterns = [
     path("filings/<int:pk>/", views.filing_detail, name="filing"),
     path("inventories/", views.inventories, name="inventories"),
     path("inventories/<int:pk>/", views.inventory_detail, name="inventory"),
+    path("inventories/<int:pk>/lines/<int:line>/undo/", views.inventory_undo, name="inventory_undo"),
     path("inventories/<int:pk>/close/", views.inventory_close, name="inventory_close"),
+    path("inventories/<int:pk>/record.pdf", views.inventory_record, name="inventory_record"),
 ]

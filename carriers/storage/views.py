@@ -2,12 +2,15 @@
 retentions, archives and filings, inventory checks (a scan page for a barcode scanner and a
 closing page with two signatures). The same services and selectors as the API."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.errors import DomainError, Refused
 from common.views import render_domain_error
@@ -260,6 +263,30 @@ def inventory_detail(request, pk):
 
 
 @login_required
+@require_POST
+def inventory_undo(request, pk, line):
+    """Take back one scan (a mistyped or wrong number) while the inventory is open."""
+    user = request.user
+    inventory = selectors.inventory_get(user=user, pk=pk)
+    _require(services.check_may_run_inventories, user)
+    number = selectors.inventory_lines(user=user, inventory=inventory).filter(pk=line).values_list(
+        "registry_number", flat=True).first()
+    try:
+        kept = services.undo_seen(actor=user, inventory_id=inventory.pk, line_id=line)
+    except DomainError as exc:
+        return render_domain_error(request, "storage/inventory.html",
+                                   _inventory_context(request, inventory), exc)
+    if kept is None:
+        messages.success(request, gettext("The scan of %(number)s is undone: the line is removed.") % {"number": number})
+    else:
+        messages.success(request, gettext("The scan of %(number)s is undone: it is again not yet seen.")
+                         % {"number": number})
+    container = container_choice(user, request.POST.get("container"))
+    query = f"?container={container.pk}" if container else ""
+    return redirect(reverse("storage:inventory", args=[inventory.pk]) + query)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def inventory_close(request, pk):
     user = request.user
@@ -280,3 +307,19 @@ def inventory_close(request, pk):
             return render_domain_error(request, "storage/inventory_close.html", context, exc, form)
         return redirect("storage:inventory", pk=inventory.pk)
     return render(request, "storage/inventory_close.html", context)
+
+
+@login_required
+@require_GET
+def inventory_record(request, pk):
+    """The closed inventory's record as a PDF (?lang=zh-hans|en, else the interface's language)."""
+    user = request.user
+    inventory = selectors.inventory_get(user=user, pk=pk)
+    language = request.GET.get("lang") or ("zh-hans" if (get_language() or "").startswith("zh") else "en")
+    try:
+        record = services.print_inventory_record(actor=user, inventory_id=inventory.pk, language=language)
+    except DomainError as exc:
+        return render_domain_error(request, "storage/inventory.html", _inventory_context(request, inventory), exc)
+    response = HttpResponse(record.content, content_type=record.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
+    return response

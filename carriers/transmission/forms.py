@@ -81,6 +81,7 @@ class DispatchForm(NoControlCharsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = selectors.recipient_choices(user=user)
         self.fields["carriers"].queryset = selectors.dispatchable_carriers(user=user)
+        self.fields["carriers"].scan_action = "dispatch"  # the scan box (dashboard/scanning.py)
         self.fields["approval"].queryset = selectors.abroad_approvals(user=user)
         self.fields["courier"].queryset = selectors.courier_choices(user=user)
 
@@ -118,6 +119,7 @@ class ReceiveForm(NoControlCharsMixin, forms.Form):
             .order_by("registry_number")
         )
         self.fields["container"].queryset = selectors.receiving_containers(user=user)
+        self.fields["carriers"].scan_action = "receipt"
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)

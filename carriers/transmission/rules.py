@@ -193,6 +193,16 @@ def still_in_transit(*, status: str, label: str) -> Violation | None:
     return None
 
 
+def carrier_in_transit(*, number: str, status: str, label: str) -> Violation | None:
+    """Only a carrier on its way (in transit) is received; a scanned one in any other status is not
+    part of a dispatch still to receive."""
+    if status != "in_transit":
+        return Violation(_("%(number)s is not in transit (it is %(status)s): there is nothing of it to receive.")
+                         % {"number": number, "status": label}, field="carriers", code="not_in_transit",
+                         kind="conflict")
+    return None
+
+
 # --- resolving discrepancies ------------------------------------------------------------------
 
 

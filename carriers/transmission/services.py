@@ -14,6 +14,7 @@ from audit import services as audit
 from audit.models import Signature
 from carriers import rules as carrier_rules
 from carriers import services as carrier_services
+from carriers.holds.rules import refuse_if_held
 from carriers.models import Carrier, Handover
 from common import access
 from common.errors import Refused, ValidationFailed, enforce
@@ -99,6 +100,7 @@ def dispatch(
     courier_person = Person.objects.filter(user_id=courier.pk).first() if courier is not None else None
     with transaction.atomic():
         locked = list(Carrier.objects.select_for_update().filter(pk__in=[c.pk for c in carriers]).order_by("pk"))
+        refuse_if_held(locked, field="carriers")  # a held carrier is not sent outside the unit (holds)
         levels = [c.level for c in locked]
         enforce(
             [

@@ -118,6 +118,7 @@ class LoanForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, office: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = selectors.borrowable_carriers(user=user, for_others=office)
+        self.fields["carrier"].scan_action = "loan"  # the scan box (dashboard/scanning.py)
         if office:
             self.fields["borrower"].queryset = selectors.people_choices(user=user)
         else:

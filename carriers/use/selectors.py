@@ -231,7 +231,7 @@ def people_choices(*, user):
     return (
         get_user_model().objects.filter(is_active=True, person__status=Person.Status.ACTIVE,
                                         person__unit_id=person.unit_id)
-        .select_related("person").order_by("person__employee_number")
+        .select_related("person__department").order_by("person__employee_number")  # the label names the department
     )
 
 

@@ -3,7 +3,7 @@ for bad input: DomainError from the services, DRF's own errors, Http404, and dat
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError
 from django.http import Http404
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from common.errors import DomainError
+from common.parsers import too_large
 
 log = logging.getLogger(__name__)
 
@@ -39,5 +40,11 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, DatabaseError) and "append-only" in str(exc):
         return Response({"detail": _("The audit trail cannot be changed."), "code": "append_only"}, status=409)
+    if isinstance(exc, RequestDataTooBig):  # the body was read before the parser (413, not an HTML 400)
+        return Response({"detail": str(too_large().detail), "code": "too_large"}, status=413)
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and set(response.data) == {"detail"}:
+        # the shared Error component: `detail` for a person, `code` for a program
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+        response.data["code"] = codes if isinstance(codes, str) else "error"
     return response

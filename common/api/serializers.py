@@ -1,3 +1,4 @@
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -5,16 +6,37 @@ from common.levels import LEVEL_BY_CODE, LEVEL_CODES
 from common.signing import SigningSecret
 
 
+def _wrong_json_type(field, value):
+    """The refusal of a JSON value whose type is not the field's (DRF would turn 12 into "12",
+    "true" into True, "12" into 12): the schema says string, boolean, integer, and means it."""
+    if value is None or field.read_only:
+        return None
+    if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+        return _("Must be true or false.")
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return _("Must be a string.")
+    if isinstance(field, serializers.IntegerField) and (isinstance(value, bool) or not isinstance(value, int)):
+        return _("Must be a whole number.")
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField) and not isinstance(value, list):
+        return _("Must be a list.")  # DRF would take an object ({}) for an empty list
+    return None
+
+
 class RejectUnknownFieldsMixin:
     """Refuses fields the serializer does not declare, so a typo is a 400, not a silently ignored
     value. (Declared read-only fields are accepted and ignored, so a client may send back what it
-    read.)"""
+    read.) A JSON body's values must have the type the schema gives them (form posts, all strings,
+    are left to the fields)."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+            if not isinstance(data, QueryDict):
+                wrong = {name: _wrong_json_type(self.fields[name], value) for name, value in data.items()}
+                if any(wrong.values()):
+                    raise serializers.ValidationError({name: [message] for name, message in wrong.items() if message})
         return super().to_internal_value(data)
 
 

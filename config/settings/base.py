@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_filters",
+    "django_tables2",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -81,14 +82,24 @@ INSTALLED_APPS = [
     "carriers.declassification",
     "carriers.storage",
     "carriers.destruction",
+    "carriers.holds",
+    "carriers.reviews",
     "approvals",
     "meetings",
+    "ledger_import",
     "incidents",
     "alerts",
     "registers",
+    "directory",
+    "administration",
+    "dashboard",
+    "lists",
 ]
 
 MIDDLEWARE = [
+    # the database unreachable: 503 JSON with Retry-After for the API, a static page for the rest
+    # (common/outage.py; the 500 handler does the same for errors raised in a middleware)
+    "common.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # below WhiteNoise, so static files keep their caching; every other answer: no-store, CSP,
@@ -102,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # every successful action (a form post answered by a redirect) says so (common/middleware.py)
+    "common.middleware.ActionMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # accounts: the request in progress, for the lockout of signing re-authentication (its address)
     "accounts.middleware.CurrentRequestMiddleware",
@@ -156,7 +169,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache and broker -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # an unreachable Redis costs a request at most these seconds, never a hang
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -204,7 +219,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registers.tasks.purge_expired_exports",
         "schedule": timedelta(minutes=env_int("REGISTER_PURGE_INTERVAL_MINUTES", 60)),
     },
+    # registers: publish background jobs the broker never got (it was down), re-run once a job
+    # whose worker stopped (no heartbeat), remove scratch files (common/outbox.py, registers.services)
+    "sweep-background-jobs": {
+        "task": "registers.tasks.sweep_background_jobs",
+        "schedule": timedelta(seconds=env_int("REGISTER_SWEEP_INTERVAL_SECONDS", 60)),
+    },
 }
+# the beat's own scheduler records each send and each failure to send in the database
+# (alerts.beat.RecordingScheduler): /healthz, the alerts page and an alert show a beat that cannot run
+CELERY_BEAT_SCHEDULER = "alerts.beat:RecordingScheduler"
+# publishing a task (common/outbox.py) waits at most this many seconds for the broker
+BROKER_PUBLISH_TIMEOUT = env_int("BROKER_PUBLISH_TIMEOUT", 3)
+# the database unreachable (common/outage.py): 503 answers ask clients to come back after this long
+OUTAGE_RETRY_AFTER_SECONDS = env_int("OUTAGE_RETRY_AFTER_SECONDS", 30)
 
 # --- auth -------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -213,6 +241,18 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# the organisation's directory (LDAP / Active Directory; directory/conf.py, docs/operations.md): off
+# unless LDAP_ENABLED=1; then its backend comes right after axes' and the sync is scheduled
+import config.env  # noqa: E402
+from directory import conf as directory_conf  # noqa: E402
+
+DIRECTORY = directory_conf.load(config.env)
+AUTHENTICATION_BACKENDS = directory_conf.backends(AUTHENTICATION_BACKENDS, DIRECTORY)
+if DIRECTORY["ENABLED"]:
+    CELERY_BEAT_SCHEDULE["directory-sync"] = {
+        "task": "directory.tasks.sync_directory",
+        "schedule": timedelta(minutes=DIRECTORY["SYNC_INTERVAL_MINUTES"]),
+    }
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous users see nothing
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
@@ -240,8 +280,12 @@ LOGIN_URL = "login"
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 AXES_ENABLED = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+# the lockout's defaults; the system administrator may change both at run time (common.tunables),
+# so django-axes asks accounts.lockout for them
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = "accounts.lockout.axes_failure_limit"
+AXES_COOLOFF_TIME = "accounts.lockout.axes_cool_off"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
@@ -253,7 +297,7 @@ AXES_SENSITIVE_PARAMETERS = [
 ]
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-LOGIN_REDIRECT_URL = "carriers:list"
+LOGIN_REDIRECT_URL = "home"  # the dashboard (dashboard app)
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
@@ -373,18 +417,24 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # size and depth limits: 413/400 as JSON, never a RecursionError (common/parsers.py)
+    "DEFAULT_PARSER_CLASSES": ["common.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["common.api.filters.StrictFilterBackend"],  # empty typed filters: 400
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.schema.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_THROTTLE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Classified Carrier Registry API",
     "DESCRIPTION": "Registry for the whole life of classified carriers. Metadata only, never secret content.",
-    "VERSION": "1",
+    "VERSION": "1",  # common.schema.API_VERSION replaces it (postprocess)
+    # common.schema.postprocess: error responses, constraints and the version on every operation
+    # (docs/api.md, "Contract"); it runs last
+    # common.idempotency.document_header: every write operation documents Idempotency-Key
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "common.idempotency.document_header",
+                             "common.schema.postprocess"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -400,7 +450,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# without EMAIL_BACKEND: the console, one line per message, bodies only with EMAIL_CONSOLE_BODIES=1 (common/mail.py)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "common.mail.QuietConsoleBackend")
+EMAIL_CONSOLE_BODIES = env_bool("EMAIL_CONSOLE_BODIES", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@localhost")
 
 LOGGING = {
@@ -451,6 +503,14 @@ REGISTRY = {
     "REGISTER_SYNC_MAX_ROWS": env_int("REGISTER_SYNC_MAX_ROWS", 2000),
     "REGISTER_EXPORT_KEEP_HOURS": env_int("REGISTER_EXPORT_KEEP_HOURS", 24),
     "REGISTER_EXPORT_DIR": env_str("REGISTER_EXPORT_DIR", str(VAR_DIR / "register-exports")),
+    # a running export's worker writes a heartbeat every REGISTER_HEARTBEAT_SECONDS; none for
+    # REGISTER_HEARTBEAT_STALE_SECONDS means its worker stopped: the job is run again, at most
+    # REGISTER_AUTO_RERUNS times, then failed (its requester may retry it); a queued job not started
+    # REGISTER_REDISPATCH_SECONDS after it was handed to the broker is handed over again
+    "REGISTER_HEARTBEAT_SECONDS": env_int("REGISTER_HEARTBEAT_SECONDS", 10),
+    "REGISTER_HEARTBEAT_STALE_SECONDS": env_int("REGISTER_HEARTBEAT_STALE_SECONDS", 60),
+    "REGISTER_AUTO_RERUNS": env_int("REGISTER_AUTO_RERUNS", 1),
+    "REGISTER_REDISPATCH_SECONDS": env_int("REGISTER_REDISPATCH_SECONDS", 600),
     # R7: more carriers than this in one destruction request are a batch, sent to a designated facility
     "DESTRUCTION_IN_HOUSE_MAX": env_int("DESTRUCTION_IN_HOUSE_MAX", 20),
     # ... and an approved destruction not carried out this many days after its approval is reported
@@ -467,6 +527,10 @@ REGISTRY = {
     # inventory check is due this many days after the last one (GLOSSARY: at least once a year)
     "RETENTION_MAX_DAYS": env_int("RETENTION_MAX_DAYS", 30),
     "INVENTORY_INTERVAL_DAYS": env_int("INVENTORY_INTERVAL_DAYS", 365),
+    # holdings reviews (issue 19): the interval after which a unit is told a review is due; the
+    # local hour after which a container opened that day must have been checked
+    "HOLDINGS_REVIEW_INTERVAL_DAYS": env_int("HOLDINGS_REVIEW_INTERVAL_DAYS", 365),
+    "CONTAINER_CHECK_HOUR": env_int("CONTAINER_CHECK_HOUR", 18),
     # accounts: roles that must log in with a second factor ("*" = every role; empty = none, a factor
     # is then optional); a session ends after this many minutes without activity (SESSION_IDLE_SECONDS
     # overrides it, for tests); API tokens live this many days, at most this many per person

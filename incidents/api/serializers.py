@@ -37,7 +37,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "number", "kind", "status", "unit", "summary", "occurred_at", "level", "carriers", "last_seen",
             "last_holder", "concerns", "reporter", "anonymous", "source", "remedial_measures", "remedied_at",
-            "reported_to", "reported_to_at", "reported_at", "closed_by", "closed_at", "closing_note", "steps",
+            "reported_to", "reported_to_at", "reported_at", "closed_by", "closed_at", "closing_note", "routed_to_head", "steps",
         ]
         read_only_fields = fields
 
@@ -64,3 +64,5 @@ class IncidentStepCreateSerializer(StrictSerializer):
 
 class IncidentCloseSerializer(StrictSerializer):
     conclusion = CleanCharField(max_length=4000)
+    password = serializers.CharField(write_only=True, max_length=256,
+                                     help_text=_("Your password again: you sign the closing with it."))

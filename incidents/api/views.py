@@ -1,12 +1,12 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
 
 from .. import selectors, services
 from ..models import Incident
@@ -18,6 +18,16 @@ from .serializers import (
 )
 
 STATUS_FILTERS = ["open", *Incident.Status.values]
+
+# A named report answers the incident as its reporter sees it; an anonymous one only its receipt
+# (nobody, not even the reporter, may see it afterwards).
+REPORT_ANSWER = {"oneOf": [
+    {"$ref": "#/components/schemas/Incident"},
+    {"type": "object", "title": "AnonymousIncidentReceipt", "additionalProperties": False,
+     "required": ["id", "number", "anonymous"],
+     "properties": {"id": {"type": "integer"}, "number": {"type": "string"},
+                    "anonymous": {"type": "boolean", "enum": [True]}}},
+]}
 
 
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -52,8 +62,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=IncidentReportSerializer, responses={201: IncidentSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
+    @extend_schema(request=IncidentReportSerializer, responses={201: REPORT_ANSWER}, parameters=[IDEMPOTENCY_KEY])
     def create(self, request):
         serializer = IncidentReportSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -67,7 +76,6 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=IncidentStepCreateSerializer, responses=IncidentSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def steps(self, request, pk=None):
         selectors.incident_get(user=request.user, pk=pk)
         serializer = IncidentStepCreateSerializer(data=request.data)
@@ -77,7 +85,6 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=IncidentCloseSerializer, responses=IncidentSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def close(self, request, pk=None):
         selectors.incident_get(user=request.user, pk=pk)
         serializer = IncidentCloseSerializer(data=request.data)

@@ -1,11 +1,11 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
 
 from .. import selectors, services
 from .serializers import (
@@ -45,7 +45,6 @@ class MeetingVenueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return selectors.visible_venues(user=self.request.user)
 
     @extend_schema(request=VenueCreateSerializer, responses={201: VenueSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = VenueCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -86,7 +85,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return serializer.validated_data
 
     @extend_schema(request=MeetingCreateSerializer, responses={201: MeetingSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         meeting = services.create_meeting(actor=request.user, **self._valid(MeetingCreateSerializer))
         return self._answer(meeting.pk, status.HTTP_201_CREATED)
@@ -101,7 +99,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=AttendeesAddSerializer, responses={201: AttendeeSerializer(many=True)},
                    parameters=[IDEMPOTENCY_KEY])
     @attendees.mapping.post
-    @idempotent
     def add_attendees(self, request, pk=None):
         """Add attendees while planning: anyone inactive or not cleared for the meeting's level is
         refused (403) with the reason."""
@@ -121,7 +118,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=SubmitSerializer, responses=MeetingSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def submit(self, request, pk=None):
         """Submit the meeting and its attendee list for approval (approvals kind "meeting")."""
         meeting = selectors.meeting_get(user=request.user, pk=pk)
@@ -130,7 +126,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=SignInSerializer, responses=MeetingSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="sign-in")
-    @idempotent
     def sign_in(self, request, pk=None):
         """Sign yourself in, or (organiser, secrecy office) record an attendee's sign-in."""
         meeting = selectors.meeting_get(user=request.user, pk=pk)
@@ -139,7 +134,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=DistributeSerializer, responses={201: MeetingSerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def distribute(self, request, pk=None):
         """Hand numbered copies to a signed-in attendee (a handover of kind "meeting"): a
         non-attendee or an attendee not signed in is refused (403) with the reason."""
@@ -149,7 +143,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ReceiveSerializer, responses=MeetingSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def receive(self, request, pk=None):
         """Count and sign a meeting handover made to you: copies handed out (attendee), handed back
         (organiser) or passed to the unit (secrecy office)."""
@@ -160,7 +153,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=ReturnSerializer, responses={201: MeetingSerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="return")
-    @idempotent
     def return_copies(self, request, pk=None):
         """Hand copies you hold from this meeting back to the organiser (a handover of kind "return")."""
         meeting = selectors.meeting_get(user=request.user, pk=pk)
@@ -169,7 +161,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=KeepSerializer, responses=MeetingSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def keep(self, request, pk=None):
         """The organiser approves, signed, that attendees keep these copies after the meeting."""
         meeting = selectors.meeting_get(user=request.user, pk=pk)
@@ -178,7 +169,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=PassToUnitSerializer, responses={201: MeetingSerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="pass-to-unit")
-    @idempotent
     def pass_to_unit(self, request, pk=None):
         """Pass copies you may keep to your unit's secrecy office (it counts and signs: receive)."""
         meeting = selectors.meeting_get(user=request.user, pk=pk)
@@ -204,7 +194,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request=CloseSerializer, responses=MeetingSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def close(self, request, pk=None):
         """Sign the return check and close: copies unaccounted for must be declared missing (they
         become lost, an alert is raised at once, and with report_incident a loss incident opens)."""

@@ -108,6 +108,10 @@ class InspectionCreateSerializer(StrictSerializer):
 class PostChangeSerializer(StrictSerializer):
     secrecy_post = serializers.ChoiceField(choices=Person.SecrecyPost.choices)
     since = serializers.DateField(required=False, default=None)
+    password = serializers.CharField(
+        write_only=True, max_length=256,
+        help_text=_("Your password again: you sign with it (a change of post can remove a clearance)."),
+    )
 
 
 class PassportSerializer(serializers.ModelSerializer):
@@ -271,4 +275,10 @@ class DepartureCreateSerializer(StrictSerializer):
 
 
 class DepartureCompleteSerializer(StrictSerializer):
+    password = serializers.CharField(write_only=True, max_length=256, help_text=PASSWORD_HELP)
+
+
+class SignOnlySerializer(StrictSerializer):
+    """Only the signature: your password (and one-time code where enrolled)."""
+
     password = serializers.CharField(write_only=True, max_length=256, help_text=PASSWORD_HELP)

@@ -1,20 +1,21 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GateFilterBackend, GatePermission
 from common.api.serializers import StrictSerializer, VisiblePrimaryKeyField
-from common.idempotency import idempotent
 from common.levels import LEVEL_CODES
 
 from .. import selectors, services
 from ..models import Departure, Person, TravelRequest, Unit
 from .serializers import (
+    PASSWORD_HELP,
     DepartureCompleteSerializer,
     DepartureCreateSerializer,
     DepartureRecordSerializer,
@@ -26,6 +27,7 @@ from .serializers import (
     PledgeSerializer,
     PostChangeSerializer,
     SecrecyFileSerializer,
+    SignOnlySerializer,
     TrainingCreateSerializer,
     TrainingSerializer,
     TravelCreateSerializer,
@@ -68,6 +70,7 @@ class DepartureSerializer(StrictSerializer):
         model=get_user_model(), required=False, allow_null=True, default=None,
         help_text="User id of the person who takes over their open approval steps.",
     )
+    password = serializers.CharField(write_only=True, max_length=256, help_text=PASSWORD_HELP)
 
 
 class UnitViewSet(viewsets.ReadOnlyModelViewSet):
@@ -90,11 +93,13 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=DepartureSerializer, responses=PersonSerializer)
     @action(detail=True, methods=["post"])
     def depart(self, request, pk=None):
-        """Record that this person left their post (secrecy office of their unit)."""
+        """Record that this person left their post (secrecy office of their unit): their clearance
+        goes and their account closes, so it is signed with your password (and one-time code where
+        enrolled)."""
         person = self.get_object()
         serializer = DepartureSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        person = services.record_departure(actor=request.user, person=person, **serializer.validated_data)
+        person = services.leave_post(actor=request.user, person=person, **serializer.validated_data)
         return Response(self.get_serializer(person).data)
 
     # --- the secrecy file (R10-R12, R14): the person, the secrecy office of their unit, their head
@@ -111,7 +116,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(SecrecyFileSerializer(selectors.secrecy_file(user=request.user, person=person)).data)
 
     @extend_schema(responses=TrainingSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def training(self, request, pk=None):
         """Confidentiality education and training records (R14)."""
         person = self._file_person(pk)
@@ -119,7 +124,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=TrainingCreateSerializer, responses={201: TrainingSerializer}, parameters=[IDEMPOTENCY_KEY])
     @training.mapping.post
-    @idempotent
     def record_training(self, request, pk=None):
         """Record a course the person took (secrecy office of their unit)."""
         person = self._file_person(pk)
@@ -129,7 +133,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(TrainingSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=PledgeSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def pledges(self, request, pk=None):
         """Signed secrecy pledges (R10 on taking up the post, R12 on leaving it)."""
         person = self._file_person(pk)
@@ -137,7 +141,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=PledgeCreateSerializer, responses={201: PledgeSerializer}, parameters=[IDEMPOTENCY_KEY])
     @pledges.mapping.post
-    @idempotent
     def sign_pledge(self, request, pk=None):
         """The person signs their pledge with their password; the secrecy office records a paper
         original (with where it is kept) and signs as witness."""
@@ -148,7 +151,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(PledgeSerializer(pledge).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=InspectionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def inspections(self, request, pk=None):
         """Supervision and inspection records (R14)."""
         person = self._file_person(pk)
@@ -157,7 +160,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=InspectionCreateSerializer, responses={201: InspectionSerializer},
                    parameters=[IDEMPOTENCY_KEY])
     @inspections.mapping.post
-    @idempotent
     def record_inspection(self, request, pk=None):
         """Record an inspection (secrecy office); a violation found is reported as an incident."""
         person = self._file_person(pk)
@@ -178,7 +180,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(person).data)
 
     @extend_schema(responses=PassportSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def passport(self, request, pk=None):
         """Passport custody (R11): handed in to and out of the secrecy office."""
         person = self._file_person(pk)
@@ -187,7 +189,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=PassportCreateSerializer, responses={201: PassportSerializer}, parameters=[IDEMPOTENCY_KEY])
     @passport.mapping.post
-    @idempotent
     def record_passport(self, request, pk=None):
         person = self._file_person(pk)
         serializer = PassportCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -226,7 +227,6 @@ class TravelRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         return self.get_serializer(selectors.travel_get(user=self.request.user, pk=pk)).data
 
     @extend_schema(request=TravelCreateSerializer, responses={201: TravelSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = TravelCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -237,7 +237,6 @@ class TravelRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(request=TripSerializer, responses=TravelSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def trip(self, request, pk=None):
         """Record the trip as taken (secrecy office of the traveller's unit)."""
         serializer = TripSerializer(data=request.data, context=self.get_serializer_context())
@@ -248,7 +247,6 @@ class TravelRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 
     @extend_schema(request=UnapprovedTripSerializer, responses={201: TravelSerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=False, methods=["post"])
-    @idempotent
     def unapproved(self, request):
         """Record a trip abroad taken without any request: a violation, reported as an incident."""
         serializer = UnapprovedTripSerializer(data=request.data, context=self.get_serializer_context())
@@ -279,7 +277,6 @@ class DepartureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=DepartureCreateSerializer, responses={201: DepartureRecordSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = DepartureCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -291,7 +288,6 @@ class DepartureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=DepartureCompleteSerializer, responses=DepartureRecordSerializer,
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def complete(self, request, pk=None):
         serializer = DepartureCompleteSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -300,9 +296,13 @@ class DepartureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                                                 **serializer.validated_data)
         return Response(self._detail(departure.pk))
 
-    @extend_schema(request=None, responses=DepartureRecordSerializer)
+    @extend_schema(request=SignOnlySerializer, responses=DepartureRecordSerializer)
     @action(detail=True, methods=["post"], url_path="end-disengagement")
     def end_disengagement(self, request, pk=None):
-        departure = selectors.departure_get(user=request.user, pk=pk)
-        departure = services.end_disengagement(actor=request.user, departure_id=departure.pk)
+        """Record that the disengagement period is over (secrecy office, after its last day), signed."""
+        departure = selectors.departure_get(user=request.user, pk=pk)  # invisible: 404 before anything else
+        serializer = SignOnlySerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        departure = services.end_disengagement(actor=request.user, departure_id=departure.pk,
+                                               **serializer.validated_data)
         return Response(self._detail(departure.pk))

@@ -8,16 +8,17 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from audit.api.views import AuditAccess
+from common.api import viewsets
 from common.api.permissions import GateFilterBackend
 from common.api.serializers import StrictSerializer
+from common.api.views import APIView
 
 from .. import services
 from ..definitions import REGISTERS
@@ -77,13 +78,23 @@ class RegisterExportView(APIView):
 class RegisterExportSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     download_url = serializers.SerializerMethodField()
+    waiting_for_broker = serializers.BooleanField(
+        read_only=True, help_text="Queued while the task broker was unreachable: it starts when the broker is back.")
+    may_retry = serializers.SerializerMethodField(help_text="Failed or stuck: POST retry/ queues it again.")
+    notice = serializers.SerializerMethodField(help_text="Why a job waits (the broker, a stopped worker), or empty.")
 
     class Meta:
         model = RegisterExport
         fields = ["id", "register", "format", "language", "filters", "status", "status_label", "progress", "rows",
                   "pages", "level", "error", "attempts", "chain_head", "chain_count", "created_at", "started_at",
-                  "finished_at", "expires_at", "download_url"]
+                  "finished_at", "expires_at", "download_url", "waiting_for_broker", "may_retry", "notice"]
         read_only_fields = fields
+
+    def get_may_retry(self, job) -> bool:
+        return services.is_stuck(job)
+
+    def get_notice(self, job) -> str:
+        return services.job_notice(job)
 
     def get_download_url(self, job) -> str | None:
         if job.status != JobStatus.DONE:
@@ -143,7 +154,7 @@ class RegisterExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     @extend_schema(responses=inline_serializer("RegisterInfo", {
         "name": serializers.CharField(), "title": serializers.CharField(), "filters": serializers.ListField()},
         many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def registers(self, request):
         """The registers one may export, with the filters each takes."""
         language = "zh-hans" if (get_language() or "").startswith("zh") else "en"

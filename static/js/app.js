@@ -31,7 +31,8 @@ document.addEventListener("DOMContentLoaded", () => {
     if (part("status") && data.status_label) part("status").textContent = data.status_label;
     if (data.error && part("error")) { part("error-text").textContent = data.error; part("error").hidden = false; }
     if (part("download")) part("download").hidden = !data.download_url;
-    if (part("retry")) part("retry").hidden = data.status !== "failed";
+    if (part("retry")) part("retry").hidden = data.may_retry === undefined ? data.status !== "failed" : !data.may_retry;
+    if (part("notice")) { part("notice").textContent = data.notice || ""; part("notice").hidden = !data.notice; }
     if (!data.finished) return setTimeout(poll, 1000);
     if (box.dataset.reloadWhenDone && box.dataset.startedUnfinished) window.location.reload();
   };
@@ -62,3 +63,44 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   setTimeout(refresh, 4000);
 });
+
+// The main menu folds behind a button on narrow windows (CSS decides when); without this script
+// the menu simply stays open.
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".menu-toggle");
+  const nav = document.getElementById("mainnav");
+  if (!toggle || !nav) return;
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    const open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && nav.classList.contains("open")) {
+      nav.classList.remove("open");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.focus();
+    }
+  });
+});
+
+// A table wider than its column scrolls sideways (on a phone, table.grid; anywhere, .table-scroll):
+// one that holds no link or field would be out of reach of the keyboard, so while it overflows it
+// takes the focus itself (WCAG 2.1.1; axe's scrollable-region-focusable), and arrow keys scroll it.
+(() => {
+  const scrollers = () => document.querySelectorAll("main table.grid, main .table-scroll");
+  const sync = () => {
+    for (const box of scrollers()) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.dataset.scrollFocus = "1"; }
+      } else if (box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    }
+  };
+  document.addEventListener("DOMContentLoaded", sync);
+  let pending = null;
+  window.addEventListener("resize", () => { clearTimeout(pending); pending = setTimeout(sync, 150); });
+})();

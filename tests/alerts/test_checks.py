@@ -247,3 +247,45 @@ def test_digest_one_mail_per_person_registry_numbers_only(org, ended, run, mailo
     assert "/" in message.subject and "1" in message.subject
     assert ended.registry_number in message.body
     assert "绝密标题" not in message.body and ended.title not in message.body
+
+
+def test_a_broken_chain_alert_is_closed_in_the_page_only_by_the_auditor_signing(org, run, monkeypatch, client):
+    """Issue 16, item 5, in the UI too: the alerts page asks the auditor for the password to sign;
+    without it the alert stays open (400), with it the alert is resolved and the signature made."""
+    from django.urls import reverse
+
+    from audit import selectors as audit_selectors
+    from audit.models import Signature
+    from audit.selectors import ChainReport
+    from tests.factories import PASSWORD
+
+    monkeypatch.setattr(audit_selectors, "verify_since_last_point", lambda: ChainReport(False, 4, "h", 5, "broken"))
+    run("audit_chain_broken")
+    alert = active("audit_chain_broken").get()
+    client.force_login(org.auditor)
+    page = client.get(reverse("alerts:list")).content.decode()
+    assert 'name="password"' in page and "Sign and close" in page
+    url = reverse("alerts:acknowledge", args=[alert.pk])
+    refused = client.post(url, {"comment": "seen"})
+    assert refused.status_code == 400 and active("audit_chain_broken").exists()
+    done = client.post(url, {"comment": "restored from backup", "password": PASSWORD})
+    assert done.status_code == 302 and not active("audit_chain_broken").exists()
+    assert Signature.objects.filter(target_type="alerts.alert", target_id=str(alert.pk), signer=org.auditor).exists()
+
+
+def test_a_broken_chain_alert_is_closed_through_the_api_only_with_the_auditors_password(org, run, monkeypatch):
+    from audit import selectors as audit_selectors
+    from audit.selectors import ChainReport
+    from tests.factories import PASSWORD
+    from tests.registers.test_exports import api_as
+
+    monkeypatch.setattr(audit_selectors, "verify_since_last_point", lambda: ChainReport(False, 4, "h", 5, "broken"))
+    run("audit_chain_broken")
+    alert = active("audit_chain_broken").get()
+    url = f"/api/v1/alerts/{alert.pk}/acknowledge/"
+    client = api_as(org.auditor)
+    assert client.post(url, {"comment": "seen"}, format="json").status_code == 400
+    assert active("audit_chain_broken").exists()
+    done = client.post(url, {"comment": "restored", "password": PASSWORD}, format="json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == "resolved" and not active("audit_chain_broken").exists()

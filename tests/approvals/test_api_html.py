@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from approvals import services
 from approvals.models import ApprovalRequest, Decision
 from common.levels import Level
-from tests.factories import audit_count_but_security
+from tests.factories import PASSWORD, audit_count_but_security
 
 
 def api(user):
@@ -91,8 +91,9 @@ def test_api_policies_read_by_all_edited_by_secrecy_office(org):
     assert any(r["kind"] == "publication_review" and r["variant"] == "overseas" for r in rows)
     payload = {"kind": "copying", "variant": "", "level": "CONFIDENTIAL", "steps": ["department_head", "unit_head"]}
     assert api(org.head_res).post("/api/v1/approval-policies/", payload, format="json").status_code == 403
+    # issue 15: a policy changes only by an administrators' four-eyes request (administration app)
     resp = api(org.secretary).post("/api/v1/approval-policies/", payload, format="json")
-    assert resp.status_code == 201 and resp.json()["steps"] == ["department_head", "unit_head"]
+    assert resp.status_code == 409 and resp.json()["code"] == "approval_required"
     bad = {**payload, "steps": ["nobody"]}
     assert api(org.secretary).post("/api/v1/approval-policies/", bad, format="json").status_code == 400
 
@@ -158,12 +159,13 @@ def test_api_departure_moves_open_grants_to_the_replacement(org):
 
     request = submit(org)
     url = f"/api/v1/people/{org.head_res.pk}/depart/"
-    assert api(org.staff_core).post(url, {"replacement": org.staff_important.pk}, format="json").status_code == 403
-    assert api(org.other_secretary).post(url, {}, format="json").status_code == 404  # another unit's person
-    resp = api(org.secretary).post(url, {"replacement": org.staff_important.pk}, format="json")
+    signed = {"replacement": org.staff_important.pk, "password": PASSWORD}
+    assert api(org.staff_core).post(url, signed, format="json").status_code == 403
+    assert api(org.other_secretary).post(url, {"password": PASSWORD}, format="json").status_code == 404  # another unit's
+    resp = api(org.secretary).post(url, signed, format="json")
     assert resp.status_code == 200 and resp.json()["status"] == "departed"
     holders = set(ApprovalRequestUserObjectPermission.objects.filter(content_object=request).values_list("user__username", flat=True))
     assert holders == {"staff_important"}
-    assert api(org.secretary).post(url, {}, format="json").status_code == 409  # already departed
+    assert api(org.secretary).post(url, {"password": PASSWORD}, format="json").status_code == 409  # already departed
     # the departed head sees nothing any more
     assert api(org.head_res).get(f"/api/v1/approvals/{request.pk}/").status_code in (403, 404)

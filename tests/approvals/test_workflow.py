@@ -343,10 +343,12 @@ def test_rejected_publication_is_never_released(org):
 def test_policy_editing_is_for_the_secrecy_office(org):
     with pytest.raises(Refused):
         services.save_policy(actor=org.head_res, kind="copying", variant="", level=1, steps=["unit_head"])
-    policy = services.save_policy(actor=org.secretary, kind="copying", variant="", level=1,
-                                  steps=["department_head", "unit_head"])
-    assert [s.approver_role for s in policy.steps.all()] == ["department_head", "unit_head"]
-    assert AuditEvent.objects.filter(action="approval.policy_saved", target_id=str(policy.pk)).exists()
+    # issue 15: without an approved administrators' request, even the secrecy office is refused
+    # (the approved path: tests/administration/test_four_eyes.py)
+    with pytest.raises(Conflict, match="second security administrator"):
+        services.save_policy(actor=org.secretary, kind="copying", variant="", level=1,
+                             steps=["department_head", "unit_head"])
+    assert not AuditEvent.objects.filter(action="approval.policy_saved").exists()
     with pytest.raises(ValidationFailed):
         services.save_policy(actor=org.secretary, kind="copying", variant="", level=1, steps=["unit_head", "unit_head"])
 

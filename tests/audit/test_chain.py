@@ -1,5 +1,6 @@
-"""The hash chain: record() links each event to the one before it, verify_chain() and
-`manage.py verify_audit` recompute every link and name the first broken sequence number."""
+"""The hash chain: every event hashed on its own, linked at commit to the one committed before it
+(audit_chainlink, decision 0022); verify_chain() and `manage.py verify_audit` recompute every event
+and link and name the first broken sequence number."""
 
 import hashlib
 import json
@@ -11,7 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from audit.models import GENESIS_HASH, AuditEvent
+from audit.chain import flush_links
+from audit.models import GENESIS_HASH, AuditEvent, ChainLink
 from audit.selectors import verify_chain
 from audit.services import record
 
@@ -19,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def independent_hash(row: dict) -> str:
-    """SHA-256(prev_hash || canonical JSON of the event), computed here without audit.chain."""
+    """SHA-256(prev_hash || canonical JSON of the event), computed here without audit.chain
+    (prev_hash is empty on events written since the links: SHA-256 of the canonical event)."""
     body = {
         "seq": row["seq"],
         "at": row["at"].astimezone(UTC).isoformat(timespec="microseconds"),
@@ -44,8 +47,20 @@ def append(n: int, *, actor=None, action="test.event", **details) -> list[AuditE
 
 
 def head() -> tuple[int, str]:
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    """(position, hash) of the chain's last link (this test's events linked first: they would be
+    at commit)."""
+    flush_links()
+    last = ChainLink.objects.order_by("-pos").values_list("pos", "hash").first()
     return last if last else (0, GENESIS_HASH)
+
+
+def link_of(event) -> ChainLink:
+    flush_links()
+    return ChainLink.objects.get(event_id=event.seq)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @pytest.fixture
@@ -79,22 +94,29 @@ def run_verify_audit() -> tuple[int, str, str]:
 
 
 def test_record_links_events_in_sequence(org):
-    start_seq, start_hash = head()
+    start_pos, start_hash = head()
     events = append(5, actor=org.secretary, note="链")
-    assert [e.seq for e in events] == list(range(start_seq + 1, start_seq + 6))
+    seqs = [e.seq for e in events]
+    assert seqs == sorted(set(seqs))
     rows = list(
-        AuditEvent.objects.filter(seq__gt=start_seq).order_by("seq").values(
+        AuditEvent.objects.filter(seq__in=seqs).order_by("seq").values(
             "seq", "at", "actor_id", "actor_name", "action", "target_type", "target_id",
             "target_label", "details", "prev_hash", "hash",
         )
     )
     assert len(rows) == 5
+    flush_links()  # the links are made at commit; this test's transaction never commits
+    links = list(ChainLink.objects.filter(pos__gt=start_pos).order_by("pos"))
+    assert [link.pos for link in links] == list(range(start_pos + 1, start_pos + 6))
+    assert [link.event_id for link in links] == seqs
     prev = start_hash
-    for row in rows:
-        assert row["prev_hash"] == prev
+    for row, link in zip(rows, links, strict=True):
+        assert row["prev_hash"] == ""  # the event is hashed alone; its link chains it
         assert len(row["hash"]) == 64
         assert row["hash"] == independent_hash(row)
-        prev = row["hash"]
+        assert link.prev_hash == prev
+        assert link.hash == sha256(prev + row["hash"])
+        prev = link.hash
     assert rows[0]["actor_id"] == org.secretary.pk
     assert rows[0]["actor_name"] == "secretary-name (secretary)"
     assert rows[-1]["details"] == {"i": 4, "note": "链"}
@@ -104,11 +126,13 @@ def test_first_event_links_to_genesis():
     with transaction.atomic():
         event = record(actor=None, action="test.first")
     assert event.actor_name == "system"
-    stored = AuditEvent.objects.values().get(seq=1)
-    if event.seq == 1:  # the trail was empty (no migration writes events)
-        assert stored["action"] == "test.first"
-    assert stored["prev_hash"] == GENESIS_HASH == "0" * 64
+    first = ChainLink.objects.get(pos=1) if head()[0] else None
+    assert first is not None and first.event_id == event.seq  # the trail was empty (no migration writes events)
+    stored = AuditEvent.objects.values().get(seq=first.event_id)
+    assert stored["action"] == "test.first"
+    assert first.prev_hash == GENESIS_HASH == "0" * 64
     assert stored["hash"] == independent_hash(stored)
+    assert first.hash == sha256(GENESIS_HASH + stored["hash"])
 
 
 def test_record_target_is_described(org):
@@ -143,7 +167,7 @@ def test_details_round_trip_through_the_database(org):
     assert stored.hash == event.hash
     report = verify_chain()
     assert report.ok, report
-    assert report.head == event.hash
+    assert report.head == link_of(event).hash
 
 
 def test_long_names_are_recorded(org):
@@ -193,13 +217,13 @@ def test_verify_chain_ok_on_good_chain(org):
     assert report.ok
     assert report.broken_seq is None
     assert report.count == AuditEvent.objects.count()
-    assert report.head == events[-1].hash
+    assert report.head == link_of(events[-1]).hash
 
 
 def test_verify_chain_small_chunks(org):
     events = append(7)
     report = verify_chain(chunk_size=2)
-    assert report.ok and report.count == AuditEvent.objects.count() and report.head == events[-1].hash
+    assert report.ok and report.count == AuditEvent.objects.count() and report.head == link_of(events[-1]).hash
 
 
 def test_verify_chain_ok_on_empty_trail():
@@ -213,7 +237,7 @@ def test_verify_audit_command_ok(org):
     code, out, err = run_verify_audit()
     count = AuditEvent.objects.count()
     assert code == 0, err
-    assert out.strip() == f"OK {count} events, head {events[-1].hash}"
+    assert out.strip() == f"OK {count} events, head {link_of(events[-1]).hash}"
     assert err == ""
 
 
@@ -231,8 +255,8 @@ def test_changed_details_are_found(org, tamper):
     report = verify_chain()
     assert not report.ok
     assert report.broken_seq == victim.seq
-    assert report.count == victim.seq - 1
-    assert report.head == events[1].hash
+    assert report.count == link_of(victim).pos - 1
+    assert report.head == link_of(events[1]).hash
     assert "hash" in report.reason
     code, out, err = run_verify_audit()
     assert code == 1
@@ -270,6 +294,16 @@ def test_rehashed_event_breaks_the_next_link(org, tamper):
     assert "keyed hash" in report.reason
     tamper("UPDATE audit_auditevent SET mac = %s WHERE seq = %s", [event_mac(victim), victim.seq])
     report = verify_chain()
+    assert not report.ok and report.broken_seq == victim.seq
+    assert "link" in report.reason
+    # the owner recomputes the victim's link too: the next link no longer points at it
+    link = link_of(victim)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_chainlink DISABLE TRIGGER USER")
+        cursor.execute("UPDATE audit_chainlink SET hash = %s WHERE pos = %s",
+                       [sha256(link.prev_hash + new_hash), link.pos])
+        cursor.execute("ALTER TABLE audit_chainlink ENABLE ALWAYS TRIGGER audit_chainlink_no_change")
+    report = verify_chain()
     assert not report.ok and report.broken_seq == events[2].seq
     assert "previous-hash" in report.reason
 
@@ -290,10 +324,10 @@ def test_deleted_middle_event_is_found(org, tamper):
 @pytest.mark.as_owner  # switches the audit triggers off: only the owner of the tables can
 def test_changed_first_event_is_found(org, tamper):
     events = append(3)
-    first = AuditEvent.objects.order_by("seq").first()
+    first = AuditEvent.objects.get(seq=ChainLink.objects.get(pos=1).event_id) if head()[0] else None
     tamper("UPDATE audit_auditevent SET action = 'test.forged' WHERE seq = %s", [first.seq])
     report = verify_chain()
-    assert not report.ok and report.broken_seq == first.seq and report.count == first.seq - 1
+    assert not report.ok and report.broken_seq == first.seq and report.count == 0
     assert events  # the rest of the chain is untouched
 
 
@@ -331,3 +365,18 @@ def test_normalised_numbers_match_what_jsonb_returns():
         cursor.execute("SELECT (%s::jsonb)::text", [canonical_json(payload)])
         from_db = json.loads(cursor.fetchone()[0])
     assert canonical_json(normalise(payload)) == canonical_json(from_db)
+
+
+def test_a_chain_head_recorded_with_an_export_must_stay_in_the_chain(org):
+    """Issue 16, item 5: an export records the head it printed (chain_head, chain_count); the full
+    verification checks that the link at that position still carries it."""
+    append(3)
+    pos, head_hash = head()
+    with transaction.atomic():
+        record(actor=org.auditor, action="register.exported", details={"chain_head": head_hash, "chain_count": pos})
+    assert verify_chain().ok
+    with transaction.atomic():
+        wrong = record(actor=org.auditor, action="register.exported",
+                       details={"chain_head": "ab" * 32, "chain_count": pos})
+    report = verify_chain()
+    assert not report.ok and report.broken_seq == wrong.seq and "export" in report.reason

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from audit import checkpoints
 from audit.chain import canonical_json, event_body, keyed_hash, sha256_hex
-from audit.models import AuditEvent
+from audit.models import AuditEvent, ChainLink
 from audit.selectors import verify_chain
 from audit.services import record
 
@@ -62,7 +62,8 @@ def test_a_checkpoint_is_signed_and_written_to_the_trail_and_the_file(keys, djan
     events = append(5)
     with django_capture_on_commit_callbacks(execute=True):
         cp = checkpoints.make(reason="test")
-    assert cp.seq == events[-1].seq and cp.head == events[-1].hash
+    link = ChainLink.objects.get(event_id=events[-1].seq)  # the chain's head is its last link
+    assert cp.seq == link.pos == events[-1].seq and cp.head == link.hash
     public = checkpoints.load_public_key(keys / "signing.pem.pub")
     assert cp.verify_signature(public)
     event = AuditEvent.objects.get(seq=cp.seq + 1)
@@ -75,7 +76,7 @@ def test_a_checkpoint_is_signed_and_written_to_the_trail_and_the_file(keys, djan
         cp2 = checkpoints.make(reason="test")
     from audit import merkle
 
-    leaves = [bytes.fromhex(h) for h in AuditEvent.objects.filter(seq__lte=cp2.seq).order_by("seq")
+    leaves = [bytes.fromhex(h) for h in ChainLink.objects.filter(pos__lte=cp2.seq).order_by("pos")
               .values_list("hash", flat=True)]
     assert cp2.root == merkle.root_of(leaves).hex()
     code, out, _err = run("verify_audit", "--checkpoints", str(keys / "checkpoints.jsonl"))
@@ -117,19 +118,23 @@ def test_a_rewrite_that_recomputes_every_later_hash_is_caught_by_the_checkpoints
         cp = checkpoints.make(reason="test")
     append(2, actor=org.secretary)
     victim = events[2].seq
-    # the owner changes one row and recomputes every later hash (and keyed hash: assume the key leaked)
-    rows = list(AuditEvent.objects.filter(seq__gte=victim).order_by("seq"))
-    prev = AuditEvent.objects.get(seq=victim - 1).hash
-    for row in rows:
-        details = {"i": 999} if row.seq == victim else row.details
-        body = event_body(seq=row.seq, at=row.at, actor_id=row.actor_id, actor_name=row.actor_name,
-                          action=row.action, target_type=row.target_type, target_id=row.target_id,
-                          target_label=row.target_label, details=details)
-        canonical = canonical_json(body)
-        new_hash = sha256_hex(prev + canonical)
-        tamper("UPDATE audit_auditevent SET details = %s::jsonb, prev_hash = %s, hash = %s, mac = %s WHERE seq = %s",
-               [json.dumps(details), prev, new_hash, keyed_hash(canonical.encode("utf-8")) if row.mac else "",
-                row.seq])
+    # the owner changes one event and recomputes its hash (and keyed hash: assume the key leaked) and
+    # every later link of the chain (audit_chainlink, decision 0022)
+    row = AuditEvent.objects.get(seq=victim)
+    details = {"i": 999}
+    body = event_body(seq=row.seq, at=row.at, actor_id=row.actor_id, actor_name=row.actor_name,
+                      action=row.action, target_type=row.target_type, target_id=row.target_id,
+                      target_label=row.target_label, details=details)
+    canonical = canonical_json(body)
+    tamper("UPDATE audit_auditevent SET details = %s::jsonb, hash = %s, mac = %s WHERE seq = %s",
+           [json.dumps(details), sha256_hex(canonical), keyed_hash(canonical.encode("utf-8")), victim])
+    links = list(ChainLink.objects.filter(pos__gte=ChainLink.objects.get(event_id=victim).pos).order_by("pos"))
+    prev = links[0].prev_hash
+    for link in links:
+        event_hash = AuditEvent.objects.values_list("hash", flat=True).get(seq=link.event_id)
+        new_hash = sha256_hex(prev + event_hash)
+        tamper("ALTER TABLE audit_chainlink DISABLE TRIGGER USER")
+        tamper("UPDATE audit_chainlink SET prev_hash = %s, hash = %s WHERE pos = %s", [prev, new_hash, link.pos])
         prev = new_hash
     assert verify_chain().ok
     code, out, _err = run("verify_audit")

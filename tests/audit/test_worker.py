@@ -72,7 +72,8 @@ def wait_result(result, proc, log_path, timeout: float = 45.0):
 
 def head_of(url: str) -> tuple[int, str]:
     with psycopg.connect(url) as conn:
-        return conn.execute("SELECT count(*), (SELECT hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1) "
+        # the chain's head: its last link (audit_chainlink, decision 0022)
+        return conn.execute("SELECT count(*), (SELECT hash FROM audit_chainlink ORDER BY pos DESC LIMIT 1) "
                             "FROM audit_auditevent").fetchone()
 
 

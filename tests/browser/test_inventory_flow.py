@@ -61,7 +61,8 @@ def test_scan_and_close_with_two_signatures(browser, site):
         main_fits(page)
 
         scan(page, found)
-        assert f"{found}: Found where recorded" in page.locator(".last").inner_text()
+        last = page.locator(".last").inner_text()  # the scanned number with its marking and title
+        assert last.startswith(found) and "Found where recorded" in last
         # the location stays for the next scans: change it once, then scan on
         room = page.locator("#id_container option", has_text="ROOM-01").get_attribute("value")
         page.select_option("#id_container", room)

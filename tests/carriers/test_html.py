@@ -67,7 +67,7 @@ def test_pages_need_login(org):
         assert response.status_code == 302 and "/login/" in response["Location"], url
 
 
-def test_login_redirects_to_the_list(org):
+def test_login_redirects_to_the_dashboard(org):
     client = Client(enforce_csrf_checks=True)
     page = client.get("/login/")
     token = page.cookies["csrftoken"].value
@@ -75,8 +75,8 @@ def test_login_redirects_to_the_list(org):
         "/login/", {"username": "staff_core", "password": org.password, "csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/carriers/"
-    assert client.get("/carriers/").status_code == 200
+    assert response["Location"] == "/"  # the dashboard
+    assert client.get("/").status_code == 200
 
 
 def test_login_with_a_wrong_password_stays_on_the_page(org):

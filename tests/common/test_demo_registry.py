@@ -16,7 +16,8 @@ def registry(monkeypatch):
 
 def test_the_apps_register_their_seeders_in_order():
     names = [s.name for s in demo.seeders()]
-    assert names[:3] == ["personnel", "carriers", "approvals"]
+    # the people first; the three administrators may follow them; then carriers, then approvals
+    assert names[0] == "personnel" and names.index("carriers") < names.index("approvals") <= 3
     assert {"production", "meetings", "personnel.records", "destruction", "storage", "carrying",
             "declassification", "use", "copying"} <= set(names)
     # every seeder's code lives in its own app

@@ -9,12 +9,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alerts.models import Alert
-from audit.models import AuditEvent
+from audit.models import AuditEvent, Signature
 from common.errors import Conflict, Refused, ValidationFailed
 from common.levels import Level
 from incidents import services
 from incidents.models import Incident, IncidentStep
-from tests.factories import audit_count_but_security, register
+from tests.factories import PASSWORD, audit_count_but_security, register
 
 URL = "/api/v1/incidents/"
 
@@ -119,24 +119,32 @@ def test_tracked_to_closure_by_the_secrecy_office_only(org, carrier):
     assert api(org.staff_core).post(url + "steps/", {"kind": "note", "text": "x"}, format="json").status_code == 403
     assert api(org.other_secretary).post(url + "steps/", {"kind": "note", "text": "x"}, format="json").status_code == 404
     # closing before the remedy and the report upward are on record is refused
-    response = api(org.secretary).post(url + "close/", {"conclusion": "Done"}, format="json")
+    response = api(org.secretary).post(url + "close/", {"conclusion": "Done", "password": PASSWORD}, format="json")
     assert response.status_code == 400 and "remedial measures" in str(response.json())
     assert counts() == before
     assert api(org.secretary).post(url + "steps/", {"kind": "remedy", "text": "Searched the office; changed the safe code"},
                                    format="json").status_code == 200
-    response = api(org.secretary).post(url + "close/", {"conclusion": "Done"}, format="json")
+    response = api(org.secretary).post(url + "close/", {"conclusion": "Done", "password": PASSWORD}, format="json")
     assert response.status_code == 400 and "reported to" in str(response.json())
     body = api(org.secretary).post(url + "steps/", {"kind": "report", "text": "City secrecy bureau, by phone"},
                                    format="json").json()
     assert body["status"] == "in_hand" and body["reported_to"] == "City secrecy bureau, by phone"
     assert [s["kind"] for s in body["steps"]] == ["remedy", "report"]
-    response = api(org.secretary).post(url + "close/", {"conclusion": "Carrier not found; holder disciplined"},
-                                       format="json")
+    closing = {"conclusion": "Carrier not found; holder disciplined"}
+    for unsigned in (closing, {**closing, "password": "not-the-password"}):  # issue 17: closing is signed
+        before = counts()
+        response = api(org.secretary).post(url + "close/", unsigned, format="json")
+        assert response.status_code == 400 and "password" in response.json(), response.content
+        assert counts() == before and Incident.objects.get(pk=incident.pk).status == "in_hand"
+    response = api(org.secretary).post(url + "close/", {**closing, "password": PASSWORD}, format="json")
     assert response.status_code == 200 and response.json()["status"] == "closed"
+    assert list(Signature.objects.filter(target_type="incidents.incident", target_id=str(incident.pk))
+                .values_list("signer_id", "meaning")) == [(org.secretary.pk, "witnessed")]
     assert Alert.objects.get(kind="incident_open", target_id=incident.pk).status == "resolved"
     actions = list(AuditEvent.objects.filter(target_type="incidents.incident", target_id=str(incident.pk))
                    .order_by("seq").values_list("action", flat=True))
-    assert actions == ["incident.reported", "incident.step_recorded", "incident.step_recorded", "incident.closed"]
+    assert actions == ["incident.reported", "incident.step_recorded", "incident.step_recorded", "signature.made",
+                       "incident.closed"]
     # closed is closed
     before = counts()
     response = api(org.secretary).post(url + "steps/", {"kind": "note", "text": "late"}, format="json")
@@ -155,9 +163,9 @@ def test_service_rules(org, carrier):
         services.record_step(actor=org.auditor, incident_id=incident.pk, kind="note", text="x")
     services.record_step(actor=org.secretary, incident_id=incident.pk, kind="remedy", text="Searched")
     services.record_step(actor=org.secretary, incident_id=incident.pk, kind="report", text="Bureau")
-    services.close_incident(actor=org.secretary, incident_id=incident.pk, conclusion="Closed")
+    services.close_incident(actor=org.secretary, incident_id=incident.pk, conclusion="Closed", password=PASSWORD)
     with pytest.raises(Conflict):
-        services.close_incident(actor=org.secretary, incident_id=incident.pk, conclusion="Again")
+        services.close_incident(actor=org.secretary, incident_id=incident.pk, conclusion="Again", password=PASSWORD)
 
 
 def test_report_page_and_detail(client, org, carrier):
@@ -171,7 +179,7 @@ def test_report_page_and_detail(client, org, carrier):
     client.force_login(org.secretary)
     page = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert incident.number in page and "Close the incident" in page
-    response = client.post(f"/incidents/{incident.pk}/close/", {"conclusion": "x"})
+    response = client.post(f"/incidents/{incident.pk}/close/", {"conclusion": "x", "password": PASSWORD})
     assert response.status_code == 400 and "remedial measures" in response.content.decode()
     client.force_login(org.other_secretary)
     assert client.get(f"/incidents/{incident.pk}/").status_code == 404

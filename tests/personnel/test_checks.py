@@ -7,6 +7,7 @@ from alerts import services as alert_services
 from alerts.models import Alert
 from personnel import services
 from personnel.models import Departure, Person
+from tests.factories import PASSWORD
 
 
 def active(kind):
@@ -58,6 +59,6 @@ def test_disengagement_ending_due_and_not_yet_due(org, settings, today):
     assert set(alert.recipients.values_list("username", flat=True)) >= {"secretary", "clerk"}
     # ended and recorded as ended: resolved
     Departure.objects.filter(pk=soon.pk).update(disengagement_ends_on=today - timedelta(days=1))
-    services.end_disengagement(actor=org.secretary, departure_id=soon.pk)
+    services.end_disengagement(actor=org.secretary, departure_id=soon.pk, password=PASSWORD)
     assert alert_services.run_checks(only="disengagement_ending")["disengagement_ending"] == {"created": 0,
                                                                                                 "resolved": 1}

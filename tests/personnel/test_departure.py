@@ -148,11 +148,11 @@ def test_the_secrecy_office_may_ask_on_someones_behalf(org, head_sec):
 def test_direct_departure_record_also_needs_the_recall_and_starts_the_period(org, held, today):
     url = f"/api/v1/people/{org.staff_important.pk}/depart/"
     before = snapshot()
-    resp = api(org.secretary).post(url, {}, format="json")
+    resp = api(org.secretary).post(url, {"password": PASSWORD}, format="json")
     assert resp.status_code == 409 and held.registry_number in text(resp)
     assert snapshot() == before
     hand(org.staff_important, org.secretary, held, container=org.cabinet)
-    assert api(org.secretary).post(url, {}, format="json").status_code == 200
+    assert api(org.secretary).post(url, {"password": PASSWORD}, format="json").status_code == 200
     departure = Departure.objects.get(person__user=org.staff_important)
     assert departure.status == "completed" and departure.approval is None
     assert departure.disengagement_ends_on == rules.add_months(today, 24)
@@ -162,11 +162,11 @@ def test_the_end_of_the_period_is_recorded_after_it(org, today):
     services.record_departure(actor=org.secretary, person=org.staff_general.person)
     departure = Departure.objects.get()
     before = snapshot()
-    resp = api(org.secretary).post(f"{URL}{departure.pk}/end-disengagement/")
+    resp = api(org.secretary).post(f"{URL}{departure.pk}/end-disengagement/", {"password": PASSWORD}, format="json")
     assert resp.status_code == 409 and resp.json()["code"] == "period_running"
     assert snapshot() == before
     Departure.objects.filter(pk=departure.pk).update(disengagement_ends_on=today - timedelta(days=1))
-    resp = api(org.secretary).post(f"{URL}{departure.pk}/end-disengagement/")
+    resp = api(org.secretary).post(f"{URL}{departure.pk}/end-disengagement/", {"password": PASSWORD}, format="json")
     assert resp.status_code == 200 and resp.json()["disengagement_closed_at"]
 
 

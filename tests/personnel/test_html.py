@@ -48,7 +48,8 @@ def test_recording_training_from_the_page(org, today):
 
 def test_raising_a_post_refused_on_the_page_with_the_reason(org):
     before = snapshot()
-    page = browser(org.secretary).post(f"/personnel/{org.staff_none.pk}/post/", {"secrecy_post": "core"})
+    page = browser(org.secretary).post(f"/personnel/{org.staff_none.pk}/post/",
+                                           {"secrecy_post": "core", "password": PASSWORD})
     assert page.status_code == 403 and "pledge" in page.content.decode()
     assert snapshot() == before
 

@@ -116,13 +116,13 @@ def test_a_departure_counts_the_carriers_its_reader_may_not_open(org, held):
 def test_a_refused_departure_counts_carriers_the_clerk_may_not_open_without_naming_them(org, held):
     top, secret = held
     before = audit_count_but_security()
-    refused = api(org.clerk).post(f"/api/v1/people/{org.staff_core.pk}/depart/", {}, format="json")
+    refused = api(org.clerk).post(f"/api/v1/people/{org.staff_core.pk}/depart/", {"password": PASSWORD}, format="json")
     assert refused.status_code == 409 and refused.json()["code"] == "carriers_held"
     assert top.registry_number not in refused.content.decode()
     assert secret.registry_number in refused.json()["detail"]
     assert "2 carrier(s)" in refused.json()["detail"] and "1 carrier you may not open" in refused.json()["detail"]
     assert audit_count_but_security() == before
-    refused = api(org.secretary).post(f"/api/v1/people/{org.staff_core.pk}/depart/", {}, format="json")
+    refused = api(org.secretary).post(f"/api/v1/people/{org.staff_core.pk}/depart/", {"password": PASSWORD}, format="json")
     assert refused.status_code == 409 and top.registry_number in refused.json()["detail"]
 
 
@@ -159,7 +159,7 @@ def test_departure_closes_the_account_at_once(org):
     token_client = Client()
     assert token_client.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
 
-    response = api(org.secretary).post(f"/api/v1/people/{user.pk}/depart/", {}, format="json")
+    response = api(org.secretary).post(f"/api/v1/people/{user.pk}/depart/", {"password": PASSWORD}, format="json")
     assert response.status_code == 200, response.content
 
     user.refresh_from_db()
@@ -205,7 +205,7 @@ def test_completing_a_departure_closes_the_account(org):
 
 def test_a_refused_departure_leaves_the_account_open(org, held):
     user = org.staff_core
-    refused = api(org.secretary).post(f"/api/v1/people/{user.pk}/depart/", {}, format="json")
+    refused = api(org.secretary).post(f"/api/v1/people/{user.pk}/depart/", {"password": PASSWORD}, format="json")
     assert refused.status_code == 409
     user.refresh_from_db()
     assert user.is_active and not AuditEvent.objects.filter(action="account.closed").exists()

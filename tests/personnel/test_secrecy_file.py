@@ -107,27 +107,32 @@ def test_taking_up_a_post_needs_pledge_and_training(org):
     person = org.staff_none.person
     url = f"/api/v1/people/{org.staff_none.pk}/post/"
     before = snapshot()
-    resp = api(org.secretary).post(url, {"secrecy_post": "general"}, format="json")
+    resp = api(org.secretary).post(url, {"secrecy_post": "general", "password": PASSWORD}, format="json")
     assert resp.status_code == 403 and resp.json()["code"] == "no_pledge"
     assert snapshot() == before
     services.sign_pledge(actor=org.staff_none, person=person, password=PASSWORD)
     _train(org, org.staff_none, result="failed")
     _train(org, org.staff_none, days_ago=400)  # too long ago
-    resp = api(org.secretary).post(url, {"secrecy_post": "general"}, format="json")
+    resp = api(org.secretary).post(url, {"secrecy_post": "general", "password": PASSWORD}, format="json")
     assert resp.status_code == 403 and resp.json()["code"] == "no_training", text(resp)
     _train(org, org.staff_none)
-    resp = api(org.secretary).post(url, {"secrecy_post": "general"}, format="json")
-    assert resp.status_code == 200, resp.content
-    assert resp.json()["secrecy_post"] == "general" and resp.json()["clearance"] == "CONFIDENTIAL"
+    # pledge and training on file: raising the post (a higher clearance) still needs a second
+    # administrator's approval (issue 15, four eyes; tests/administration/test_four_eyes.py)
+    before = snapshot()
+    resp = api(org.secretary).post(url, {"secrecy_post": "general", "password": PASSWORD}, format="json")
+    assert resp.status_code == 409 and resp.json()["code"] == "approval_required", resp.content
+    assert snapshot() == before
     person.refresh_from_db()
-    assert person.post_since is not None
+    assert person.secrecy_post == "none"
 
 
 def test_lowering_a_post_needs_neither(org):
-    resp = api(org.secretary).post(f"/api/v1/people/{org.staff_core.pk}/post/", {"secrecy_post": "general"},
+    resp = api(org.secretary).post(f"/api/v1/people/{org.staff_core.pk}/post/", {"secrecy_post": "general",
+                                                                                     "password": PASSWORD},
                                    format="json")
     assert resp.status_code == 200
-    assert api(org.staff_core).post(f"/api/v1/people/{org.staff_core.pk}/post/", {"secrecy_post": "core"},
+    assert api(org.staff_core).post(f"/api/v1/people/{org.staff_core.pk}/post/", {"secrecy_post": "core",
+                                                                                      "password": PASSWORD},
                                     format="json").status_code == 403  # only the secrecy office
 
 
@@ -140,7 +145,8 @@ def test_no_new_clearance_in_the_disengagement_period(org):
     before = snapshot()
     with pytest.raises(Refused, match="disengagement"):
         services.set_secrecy_post(actor=org.secretary, person=Person.objects.get(pk=person.pk), secrecy_post="core")
-    resp = api(org.secretary).post(f"/api/v1/people/{org.staff_general.pk}/post/", {"secrecy_post": "important"},
+    resp = api(org.secretary).post(f"/api/v1/people/{org.staff_general.pk}/post/", {"secrecy_post": "important",
+                                                                                         "password": PASSWORD},
                                    format="json")
     assert resp.status_code == 403 and resp.json()["code"] == "disengagement"
     assert snapshot() == before

@@ -55,7 +55,7 @@ def test_export_job_runs_with_progress_and_is_audited(org, carriers, tmp_path, d
     assert job.filters == {"level": "SECRET"}
     seen = []
     original = services._set_progress
-    monkeypatch.setattr(services, "_set_progress", lambda pk, f: (seen.append(f), original(pk, f)))
+    monkeypatch.setattr(services, "_set_progress", lambda pk, token, f: (seen.append(f), original(pk, token, f)))
     job = services.run_export(export_id=job.pk)
     assert job.status == JobStatus.DONE and job.progress == 100 and job.pages >= 3
     assert seen == sorted(seen) and 0 < seen[0] < 1 and seen[-1] == 1.0
@@ -132,11 +132,14 @@ def test_a_failed_job_says_why_and_retry_works(org, carriers, monkeypatch, djang
         services.retry_export(actor=org.secretary, export_id=job.pk)
     assert not_theirs.type.__name__ == "Http404"
     monkeypatch.undo()
-    monkeypatch.setattr(services, "_enqueue_export", lambda export_id: None)
+    # the broker takes it (common/outbox.py marks the job handed over)
+    monkeypatch.setattr(services, "_enqueue_export", lambda export_id: RegisterExport.objects.filter(
+        pk=export_id).update(dispatched_at=timezone.now()))
     with django_capture_on_commit_callbacks(execute=True):
         job = services.retry_export(actor=org.auditor, export_id=job.pk)
-    assert job.status == JobStatus.QUEUED and job.error == ""
-    with pytest.raises(Conflict):  # only a failed job is retried
+    job.refresh_from_db()  # handed over after commit
+    assert job.status == JobStatus.QUEUED and job.error == "" and job.dispatched_at is not None
+    with pytest.raises(Conflict):  # only a failed or stuck job is retried; this one is with the broker
         services.retry_export(actor=org.auditor, export_id=job.pk)
     job = services.run_export(export_id=job.pk)
     assert job.status == JobStatus.DONE and job.attempts == 2
@@ -335,8 +338,13 @@ def test_static_script_polls_same_origin_only():
 
 def test_a_job_left_running_by_a_dead_worker_runs_again_when_redelivered(org, carriers):
     job = services.request_export(actor=org.auditor, name="carrier-ledger", params={}, fmt="csv", language="en")
-    RegisterExport.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
-    assert services.run_export(export_id=job.pk).status == JobStatus.RUNNING  # a duplicate delivery: left alone
-    RegisterExport.objects.filter(pk=job.pk).update(started_at=timezone.now() - services.STALE_RUNNING
-                                                    - timedelta(minutes=1))
-    assert services.run_export(export_id=job.pk).status == JobStatus.DONE
+    RegisterExport.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now(),
+                                                    heartbeat_at=timezone.now(), run_token="a" * 32)
+    with pytest.raises(services.Busy):  # a duplicate delivery while its worker beats: left alone
+        services.run_export(export_id=job.pk)
+    assert RegisterExport.objects.get(pk=job.pk).status == JobStatus.RUNNING
+    RegisterExport.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - services._stale_after()
+                                                    - timedelta(seconds=1))
+    job = services.run_export(export_id=job.pk)
+    assert (job.status, job.reruns, job.run_token) == (JobStatus.DONE, 1, "")
+    assert AuditEvent.objects.filter(action="register.export_rerun", details__export=job.pk).count() == 1

@@ -121,7 +121,7 @@ def test_csv_has_bom_headers_and_the_rows(org, ledger):
     assert result.content.startswith("\ufeff".encode())
     text = result.content.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == "登记编号,密级标志,标题,类别,份号,状态,持有人,存放位置,登记时间"
+    assert lines[0] == "登记编号,密级标志,标题,类别,份号,状态,持有人,存放位置,定密依据,登记时间"
     assert len(lines) == 1 + 2 == result.rows + 1
     assert carriers["secret"].registry_number in text and "机密会议纪要" in text and carriers["secret"].marking_zh in text
     assert "绝密工程总体方案" not in text
@@ -262,7 +262,11 @@ def test_export_is_audited_with_filters_rows_and_chain_head(org, ledger):
     head = verify_chain()
     result = _export(secret_auditor, "carrier-ledger", fmt="csv", level="SECRET")
     event = AuditEvent.objects.order_by("-seq").first()
-    assert event.seq == head.count + 1 and event.prev_hash == head.head
+    from audit.chain import flush_links
+    from audit.models import ChainLink
+
+    flush_links()  # linked at commit (decision 0022); this test's transaction never commits
+    assert event.seq == head.count + 1 and ChainLink.objects.get(event_id=event.seq).prev_hash == head.head
     assert event.action == "register.exported" and event.actor_id == secret_auditor.pk
     assert event.details["register"] == "carrier-ledger" and event.details["format"] == "csv"
     assert event.details["filters"] == {"level": "SECRET"}

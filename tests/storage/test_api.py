@@ -150,7 +150,14 @@ def test_inventory_over_the_api(org, kept):
     assert closed.status_code == 200, closed.content
     data = closed.json()
     assert data["status"] == "closed" and data["counts"]["missing"] == 1 and len(data["signatures"]) == 2
-    assert [i["number"] for i in data["incidents"]] == list(Incident.objects.values_list("number", flat=True))
+    # the lost carrier was the secretary's: its incident names them, so it is hidden from them and
+    # handled by the head of the unit (issue 19, item 8)
+    incident = Incident.objects.get()
+    assert data["incidents"] == [] and incident.routed_to_head
+    assert api.get(f"/api/v1/incidents/{incident.pk}/").status_code == 404
+    # the rest of the office (here the second signer) still reads it
+    other = client_for(org.clerk).get(f"/api/v1/incidents/{incident.pk}/")
+    assert other.status_code == 200 and other.json()["number"] == incident.number
     assert Carrier.objects.get(pk=kept[0].pk).status == "lost"
     assert api.post(url + "close/", {"password": org.password, "second_signer": org.clerk.pk,
                                      "second_password": org.password}, format="json").status_code == 409

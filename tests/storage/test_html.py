@@ -95,7 +95,16 @@ def test_inventory_run_page_for_a_scanner_and_two_signature_close(org, kept):
     inventory.refresh_from_db()
     assert inventory.status == "closed"
     page = web.get(url).content.decode()
-    assert "clerk-name" in page and "secretary-name" in page and "INC-" in page
+    assert "clerk-name" in page and "secretary-name" in page
+    # the lost carrier was the secretary's: its incident names them, so it is hidden from them and
+    # handled by the head of the unit (issue 19, item 8)
+    assert "INC-" not in page
+    from incidents.models import Incident
+
+    incident = Incident.objects.get(source=f"inventory:{inventory.pk}")
+    assert incident.routed_to_head and web.get(f"/incidents/{incident.pk}/").status_code == 404
+    # the rest of the office (here the second signer) still reads it
+    assert incident.number in login(org.clerk).get(f"/incidents/{incident.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("who", ["staff_core", "other_secretary"])

@@ -1,13 +1,13 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
 
 from .. import selectors, services
 from ..models import CarryOutRequest, Scope
@@ -55,7 +55,6 @@ class CarryOutRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     @extend_schema(request=CarryOutRequestCreateSerializer, responses={201: CarryOutRequestSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = CarryOutRequestCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -71,26 +70,22 @@ class CarryOutRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     @extend_schema(request=CountSignSerializer, responses=CarryOutRequestSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="check-out")
-    @idempotent
     def check_out(self, request, pk=None):
         return self._step(request, pk, CountSignSerializer, services.check_out)
 
     @extend_schema(request=AcceptSerializer, responses=CarryOutRequestSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def accept(self, request, pk=None):
         """The person carrying counts and signs for the check-out."""
         return self._step(request, pk, AcceptSerializer, services.accept_check_out)
 
     @extend_schema(request=CountSignSerializer, responses=CarryOutRequestSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="check-in")
-    @idempotent
     def check_in(self, request, pk=None):
         return self._step(request, pk, CountSignSerializer, services.check_in)
 
     @extend_schema(request=CheckInAcceptSerializer, responses=CarryOutRequestSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="check-in/accept")
-    @idempotent
     def check_in_accept(self, request, pk=None):
         """Whoever checked the carriers out counts, signs and stores them in a container."""
         return self._step(request, pk, CheckInAcceptSerializer, services.accept_check_in)

@@ -1,17 +1,17 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from approvals import kit
 from carriers import selectors as carrier_selectors
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
+from common.api.views import GenericAPIView
 from common.errors import ValidationFailed
-from common.idempotency import idempotent
 
 from .. import selectors, services
 from ..models import CopyRequest, Derivation
@@ -56,7 +56,6 @@ class CopyLicenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=CopyLicenceCreateSerializer, responses={201: CopyLicenceSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         services.check_may_manage_licences(request.user)
         serializer = CopyLicenceCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -92,7 +91,6 @@ class CopyRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=CopyRequestCreateSerializer, responses={201: CopyRequestSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = CopyRequestCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -102,7 +100,6 @@ class CopyRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(request=CopyExecuteSerializer, responses={201: CopyRequestSerializer},
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def execute(self, request, pk=None):
         services.check_may_copy(request.user)
         selectors.copy_request_get(user=request.user, pk=pk)
@@ -145,7 +142,6 @@ class DerivationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=DerivationCreateSerializer, responses={201: DerivationSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = DerivationCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -186,7 +182,6 @@ class DerivationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=DerivationMakeSerializer, responses={201: DerivationSerializer},
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def make(self, request, pk=None):
         services.check_may_register_derived(request.user)
         selectors.derivation_get(user=request.user, pk=pk)

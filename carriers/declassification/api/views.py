@@ -1,14 +1,14 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
 
 from .. import selectors, services
 from ..models import DeclassificationReview, Outcome
@@ -56,7 +56,6 @@ class DeclassificationReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelM
 
     @extend_schema(request=DeclassificationReviewCreateSerializer, responses={201: DeclassificationReviewSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = DeclassificationReviewCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -68,7 +67,6 @@ class DeclassificationReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(request=ConditionMetCreateSerializer, responses={201: ConditionMetSerializer},
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=False, methods=["post"], url_path="condition-met")
-    @idempotent
     def condition_met(self, request):
         """Record that a carrier's declassification condition is met: its originating unit must
         now review it."""

@@ -1,13 +1,18 @@
+from django.http import HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
+from registers.api.views import JSONForErrors
 
 from .. import selectors, services
 from ..models import DestructionRequest
@@ -37,7 +42,6 @@ class DestructionFacilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         return selectors.visible_facilities(user=self.request.user)
 
     @extend_schema(request=FacilityCreateSerializer, responses={201: FacilitySerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         services.check_may_manage_facilities(request.user)
         serializer = FacilityCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -75,7 +79,6 @@ class DestructionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(request=DestructionRequestCreateSerializer, responses={201: DestructionRequestSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = DestructionRequestCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -84,7 +87,6 @@ class DestructionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     @extend_schema(request=ExecuteSerializer, responses=DestructionRequestSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def execute(self, request, pk=None):
         selectors.request_get(user=request.user, pk=pk)  # 404 before any field error
         serializer = ExecuteSerializer(data=request.data, context=self.get_serializer_context())
@@ -95,7 +97,6 @@ class DestructionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     @extend_schema(request=FacilityHandoverSerializer, responses=DestructionRequestSerializer,
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def handover(self, request, pk=None):
         selectors.request_get(user=request.user, pk=pk)
         serializer = FacilityHandoverSerializer(data=request.data, context=self.get_serializer_context())
@@ -106,7 +107,6 @@ class DestructionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     @extend_schema(request=FacilityReceiveSerializer, responses=DestructionRequestSerializer,
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def receive(self, request, pk=None):
         selectors.request_get(user=request.user, pk=pk)
         serializer = FacilityReceiveSerializer(data=request.data, context=self.get_serializer_context())
@@ -117,10 +117,32 @@ class DestructionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
     @extend_schema(request=CertificateCreateSerializer, responses=DestructionRequestSerializer,
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def certificate(self, request, pk=None):
         selectors.request_get(user=request.user, pk=pk)
         serializer = CertificateCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         services.record_certificate(actor=request.user, request_id=int(pk), **serializer.validated_data)
         return self._answer(pk)
+
+    @extend_schema(
+        operation_id="destruction_requests_record",
+        parameters=[OpenApiParameter("lang", str, enum=["zh-hans", "en"],
+                                     description="Language of the record (default: the request's language).")],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The destruction record (A4 PDF) with the signed audit checkpoint "
+                                                 "it was drawn from, as text and QR code"),
+            400: OpenApiResponse(description="Unknown language"),
+            404: OpenApiResponse(description="No such destruction request, or not visible to the caller"),
+            409: OpenApiResponse(description="The carriers are not destroyed yet"),
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer], content_negotiation_class=JSONForErrors)
+    def record(self, request, pk=None):
+        """The destruction record once destroyed; printing is audited (destruction.record_printed)."""
+        language = request.query_params.get("lang") or (
+            "zh-hans" if (get_language() or "").startswith("zh") else "en")
+        printed = services.print_destruction_record(actor=request.user, request_id=pk, language=language)
+        response = HttpResponse(printed.content, content_type=printed.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{printed.filename}"'
+        return response

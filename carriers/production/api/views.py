@@ -1,13 +1,13 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
 
 from .. import selectors, services
 from ..models import ProductionRequest
@@ -40,7 +40,6 @@ class ProductionPlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     @extend_schema(request=ProductionPlaceCreateSerializer, responses={201: ProductionPlaceSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         services.check_may_manage_sites(request.user)
         serializer = ProductionPlaceCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -62,7 +61,6 @@ class EnterpriseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=EnterpriseCreateSerializer, responses={201: EnterpriseSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         services.check_may_manage_sites(request.user)
         serializer = EnterpriseCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -99,7 +97,6 @@ class ProductionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     @extend_schema(request=ProductionRequestCreateSerializer, responses={201: ProductionRequestSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = ProductionRequestCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -109,7 +106,6 @@ class ProductionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=ProductionRunCreateSerializer, responses={201: ProductionRunSerializer},
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def run(self, request, pk=None):
         services.check_may_run(request.user)
         serializer = ProductionRunCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -119,7 +115,7 @@ class ProductionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=ProductionCarrierSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def intermediates(self, request, pk=None):
         production = selectors.request_get(user=request.user, pk=pk)
         run = selectors.run_of(request=production)
@@ -129,7 +125,6 @@ class ProductionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     @extend_schema(request=IntermediateCreateSerializer, responses={201: ProductionCarrierSerializer},
                    parameters=[IDEMPOTENCY_KEY])
     @intermediates.mapping.post
-    @idempotent
     def register_intermediate(self, request, pk=None):
         services.check_may_run(request.user)
         production = selectors.request_get(user=request.user, pk=pk)

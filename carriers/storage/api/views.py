@@ -1,12 +1,17 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
+from common.api.views import APIView
+from registers.api.views import JSONForErrors
 
 from .. import selectors, services
 from .serializers import (
@@ -66,7 +71,6 @@ class StorageEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.storage_entries(user=self.request.user).order_by("-stored_at", "-pk")
 
     @extend_schema(request=StoreSerializer, responses={201: StorageEntrySerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = StoreSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -90,7 +94,6 @@ class RetentionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=RetentionCreateSerializer, responses={201: RetentionSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = RetentionCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -118,7 +121,6 @@ class ArchiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return selectors.visible_archives(user=self.request.user)
 
     @extend_schema(request=ArchiveCreateSerializer, responses={201: ArchiveSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         services.check_may_manage_archives(request.user)
         serializer = ArchiveCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -140,7 +142,6 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return selectors.visible_filings(user=self.request.user)
 
     @extend_schema(request=FilingCreateSerializer, responses={201: FilingSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = FilingCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -154,7 +155,6 @@ class FilingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=FilingAcceptSerializer, responses=FilingSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def accept(self, request, pk=None):
         serializer = FilingAcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -191,7 +191,6 @@ class InventoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=InventoryCreateSerializer, responses={201: InventoryDetailSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         services.check_may_run_inventories(request.user)
         serializer = InventoryCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -218,7 +217,6 @@ class InventoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=InventoryCloseSerializer, responses=InventoryDetailSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def close(self, request, pk=None):
         services.check_may_run_inventories(request.user)
         selectors.inventory_get(user=request.user, pk=pk)
@@ -226,3 +224,26 @@ class InventoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         services.close_inventory(actor=request.user, inventory_id=pk, **serializer.validated_data)
         return Response(self._detail(pk))
+
+    @extend_schema(
+        operation_id="inventories_record",
+        parameters=[OpenApiParameter("lang", str, enum=["zh-hans", "en"],
+                                     description="Language of the record (default: the request's language).")],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The closed inventory's record (A4 PDF) with the signed audit "
+                                                 "checkpoint it was drawn from, as text and QR code"),
+            400: OpenApiResponse(description="Unknown language"),
+            404: OpenApiResponse(description="No such inventory, or not visible to the caller"),
+            409: OpenApiResponse(description="The inventory is still open"),
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer], content_negotiation_class=JSONForErrors)
+    def record(self, request, pk=None):
+        """The closed inventory's printed record; printing is audited (inventory.record_printed)."""
+        language = request.query_params.get("lang") or (
+            "zh-hans" if (get_language() or "").startswith("zh") else "en")
+        record = services.print_inventory_record(actor=request.user, inventory_id=pk, language=language)
+        response = HttpResponse(record.content, content_type=record.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{record.filename}"'
+        return response

@@ -1,11 +1,11 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
 
 from .. import selectors, services
 from ..filters import DispatchFilter
@@ -42,7 +42,6 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return Response(DispatchSerializer(dispatch, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=DispatchCreateSerializer, responses={201: DispatchSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = DispatchCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -51,7 +50,6 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=DispatchReceiveSerializer, responses=DispatchSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def receive(self, request, pk=None):
         # 404, 403 (not the recipient) and 409 (already received) before any field error
         services.check_may_receive(actor=request.user, dispatch=selectors.dispatch_get(user=request.user, pk=pk))
@@ -62,7 +60,6 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=DispatchResolveSerializer, responses=DispatchSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def resolve(self, request, pk=None):
         selectors.dispatch_get(user=request.user, pk=pk)
         serializer = DispatchResolveSerializer(data=request.data, context=self.get_serializer_context())
@@ -72,7 +69,7 @@ class DispatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                      **data)
         return self._answer(pk)
 
-    @extend_schema(responses=RecipientSerializer(many=True))
+    @extend_schema(responses=RecipientSerializer(many=True), filters=False)  # the list's filters do not apply
     @action(detail=False, methods=["get"], pagination_class=None)
     def recipients(self, request):
         """Whom the caller may address a dispatch to: the secrecy offices of other units and people

@@ -1,14 +1,15 @@
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from carriers import selectors as carrier_selectors
 from carriers.api.views import IDEMPOTENCY_KEY
+from common.api import viewsets
 from common.api.permissions import GatePermission
-from common.idempotency import idempotent
+from common.api.views import APIView
 
 from .. import selectors, services
 from ..models import Circulation, Loan
@@ -72,7 +73,6 @@ class ReadingPlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     @extend_schema(request=ReadingPlaceCreateSerializer, responses={201: ReadingPlaceSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = ReadingPlaceCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -111,7 +111,6 @@ class ReadingSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
 
     @extend_schema(request=ReadingSessionCreateSerializer, responses={201: ReadingSessionSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = ReadingSessionCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -141,14 +140,19 @@ class CirculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if self.action != "list":
             return selectors.visible_circulations(user=self.request.user)
-        if self.request.query_params.get("box") == "to_sign":
+        box = self.request.query_params.get("box", "")
+        if box == "to_sign":
             return selectors.circulations_to_sign(user=self.request.user)
+        if box:  # documented as an enum: not ignored
+            raise serializers.ValidationError({"box": [_("Not one of the boxes listed.")]})
         carrier = self.request.query_params.get("carrier")
         query = _Query(data={"carrier": carrier} if carrier else {})
         query.is_valid(raise_exception=True)
         status_ = self.request.query_params.get("status", "")
+        if status_ and status_ not in Circulation.Status.values:  # documented as an enum: not ignored
+            raise serializers.ValidationError({"status": [_("Not one of the statuses listed.")]})
         return selectors.circulation_list(user=self.request.user, carrier=query.validated_data.get("carrier"),
-                                          status=status_ if status_ in Circulation.Status.values else "")
+                                          status=status_)
 
     def get_object(self):
         return selectors.circulation_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -160,7 +164,6 @@ class CirculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=CirculationCreateSerializer, responses={201: CirculationSerializer},
                    parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = CirculationCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -170,7 +173,6 @@ class CirculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=CirculationSignSerializer, responses=CirculationSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def sign(self, request, pk=None):
         # 404, then 403 (not on the list) and 409 (not your turn, closed) before any field error
         services.check_may_sign(actor=request.user, circulation=self.get_object())
@@ -206,9 +208,10 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return selectors.visible_loans(user=self.request.user)
         query = _query(self.request)
         status_ = query.get("status", "")
+        if status_ and status_ not in Loan.Status.values:  # documented as an enum: not ignored
+            raise serializers.ValidationError({"status": [_("Not one of the statuses listed.")]})
         return selectors.loan_list(user=self.request.user, carrier=query.get("carrier"),
-                                   borrower=query.get("borrower"), box=query.get("box", ""),
-                                   status=status_ if status_ in Loan.Status.values else "")
+                                   borrower=query.get("borrower"), box=query.get("box", ""), status=status_)
 
     def get_object(self):
         return selectors.loan_get(user=self.request.user, pk=self.kwargs["pk"])
@@ -223,7 +226,6 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=LoanCreateSerializer, responses={201: LoanSerializer}, parameters=[IDEMPOTENCY_KEY])
-    @idempotent
     def create(self, request):
         serializer = LoanCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -239,32 +241,27 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=LoanLendSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def lend(self, request, pk=None):
         return self._step(request, pk, LoanLendSerializer, services.lend)
 
     @extend_schema(request=LoanCountSignSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def accept(self, request, pk=None):
         return self._step(request, pk, LoanCountSignSerializer, services.accept_loan)
 
     @extend_schema(request=LoanReturnSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="return")
-    @idempotent
     def return_(self, request, pk=None):
         return self._step(request, pk, LoanReturnSerializer, services.return_loan)
 
     @extend_schema(request=LoanTakeBackSerializer, responses=LoanSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], url_path="take-back")
-    @idempotent
     def take_back(self, request, pk=None):
         return self._step(request, pk, LoanTakeBackSerializer, services.take_back)
 
     @extend_schema(request=LoanExtendSerializer, responses={201: LoanExtensionSerializer},
                    parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
-    @idempotent
     def extend(self, request, pk=None):
         self.get_object()
         serializer = LoanExtendSerializer(data=request.data)
