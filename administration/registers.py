@@ -34,7 +34,7 @@ CHANGE_ACTIONS = (
 
 
 def _fields():
-    return {"kind": choice_field(_("Action"), [(a, a) for a in CHANGE_ACTIONS])}
+    return {"kind": choice_field(_("Action"), [(a, action_label(a)) for a in CHANGE_ACTIONS])}
 
 
 def administrators_extract(*, user, params) -> Extract:

@@ -1,4 +1,7 @@
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -12,7 +15,10 @@ class UploadForm(forms.Form):
         for name, (label, names) in rules.FIELDS.items():
             self.fields[f"map_{name}"] = forms.CharField(
                 label=label, required=False, max_length=200,
-                help_text=_("Column of the file (empty: recognised by its name, e.g. “%(name)s”).") % {"name": names[0]},
+                # the usual column name is Chinese in both languages: marked as such, so a reader (and a
+                # screen reader) of the English page knows it is a name to look for, not untranslated text
+                help_text=mark_safe(gettext("Column of the file (empty: recognised by its name, e.g. “%(name)s”).")
+                                    % {"name": format_html('<span lang="zh-Hans">{}</span>', names[0])}),
             )
 
     def mapping(self) -> dict:

@@ -240,6 +240,20 @@ def inventory_incidents(*, user, inventory: Inventory):
     return access.restrict(Incident.objects.filter(source=f"inventory:{inventory.pk}"), user).order_by("pk")
 
 
+def inventory_incidents_sent_to_head(*, user, inventory: Inventory) -> int:
+    """How many of the loss incidents this inventory opened name the user as the last holder, a
+    member of the secrecy office: they went to the head of the unit and the user does not see them
+    (issue 19, item 8). Counted only within the user's clearance, so the count names nothing the
+    user may not open (the missing lines themselves are on the page)."""
+    from incidents.models import Incident
+
+    person = access.person_of(user)
+    if person is None:
+        return 0
+    return (Incident.objects.filter(source=f"inventory:{inventory.pk}", routed_to_head=True, hidden_from=user)
+            .filter(level__lte=person.clearance).count())
+
+
 def inventory_departments(*, user):
     return access.restrict(Unit.objects.filter(kind=Unit.Kind.DEPARTMENT), user).order_by("code")
 

@@ -225,6 +225,7 @@ def _inventory_context(request, inventory, *, form=None, last=None):
         "inventory": inventory,
         "sections": [{"title": t, "name": n, "lines": rows, "total": total} for t, n, rows, total in sections],
         "incidents": selectors.inventory_incidents(user=request.user, inventory=inventory),
+        "sent_to_head": selectors.inventory_incidents_sent_to_head(user=request.user, inventory=inventory),
         "form": form,
         "last": last,
         "may_run": policy.may_scan(request.user, inventory),

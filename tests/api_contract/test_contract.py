@@ -104,7 +104,8 @@ def test_a_status_filter_outside_its_enum_is_refused_not_ignored(org):
 
 
 @pytest.mark.parametrize("url", ["/api/v1/audit/events/?until=", "/api/v1/dispatches/?until=",
-                                 "/api/v1/dispatches/?since=%20", "/api/v1/carriers/?holder="])
+                                 "/api/v1/dispatches/?since=%20", "/api/v1/carriers/?holder=",
+                                 "/api/v1/carriers/?level="])
 def test_an_empty_typed_filter_is_refused_not_read_as_no_filter(org, url):
     """The schema says format date or an id: an empty value is not one (found by make contract)."""
     who = org.auditor if "/audit/" in url else org.secretary

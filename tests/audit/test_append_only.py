@@ -109,6 +109,17 @@ def test_application_role_cannot_switch_to_replica(trail):
             cursor.execute("SET LOCAL session_replication_role = replica")
 
 
+def lock_holders(table: str) -> str:
+    """The other sessions holding a lock on the table (a fresh superuser connection)."""
+    with psycopg.connect(superuser_url(), connect_timeout=10, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT a.pid, a.application_name, a.state, a.backend_type, a.xact_start, l.mode, left(a.query, 300) "
+            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.relation = %s::regclass AND l.granted", [table],
+        ).fetchall()
+    return "\n".join(repr(row) for row in rows)
+
+
 @pytest.mark.parametrize("table", TABLES)
 def test_refused_even_in_replica_mode(django_db_setup, table):
     """session_replication_role = replica (superuser only) silences ordinary triggers and foreign
@@ -148,7 +159,10 @@ def test_refused_even_in_replica_mode(django_db_setup, table):
             for sql in statements(table):
                 with pytest.raises(psycopg.DatabaseError) as exc, conn.transaction():
                     cursor.execute(sql)
-                assert_refused_as_append_only(sql, str(exc.value))
+                message = str(exc.value)
+                if "lock timeout" in message:  # say who held the table, so the leak can be found
+                    message += "\n" + lock_holders(table)
+                assert_refused_as_append_only(sql, message)
             cursor.execute(f"SELECT count(*) FROM {table}")
             assert cursor.fetchone()[0] >= 1
     finally:

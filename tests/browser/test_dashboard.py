@@ -54,7 +54,7 @@ import json; print(json.dumps({"pk": c.pk, "number": c.registry_number, "title":
 
 # Latin words a Chinese page may show: names of formats, standards and protocols
 LATIN_OK = {"API", "PDF", "CSV", "QR", "USB", "ID", "HMAC", "Ed25519", "Merkle", "TOTP", "JSON", "SHA", "LDAP",
-            "Code", "WebAuthn", "OpenAPI", "Swagger", "English", "A4", "celery", "beat"}
+            "Code", "WebAuthn", "Excel", "xlsx", "OpenAPI", "Swagger", "English", "A4", "celery", "beat"}
 # numbers the registry gives (CO-3, DR-12, DEMO-2026-000001): identifiers, not words
 IDENTIFIER = re.compile(r"\b[A-Z]{1,6}(?:-[A-Z0-9]+)*-\d+\b")
 

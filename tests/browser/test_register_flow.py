@@ -138,7 +138,7 @@ def test_register_a_carrier_and_find_it_in_both_languages(page):
     # the same list in Chinese
     switch_language(page, "简体中文")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
-    assert page.locator("input[name=q]").input_value() == title  # the search is kept
+    assert page.locator("form.filters input[name=q]").input_value() == title  # the search is kept
     rows = page.locator("table.grid tbody tr")
     assert rows.count() == 1
     assert rows.first.locator(".marking").inner_text() == "机密★5年"
