@@ -9,7 +9,6 @@ import sqlite3
 import textwrap
 from urllib.parse import urlparse, urlunparse
 
-import psycopg
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -107,67 +106,6 @@ def test_application_role_cannot_switch_to_replica(trail):
     with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
-
-
-def lock_holders(table: str) -> str:
-    """The other sessions holding a lock on the table (a fresh superuser connection)."""
-    with psycopg.connect(superuser_url(), connect_timeout=10, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT a.pid, a.application_name, a.state, a.backend_type, a.xact_start, l.mode, left(a.query, 300) "
-            "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.relation = %s::regclass AND l.granted", [table],
-        ).fetchall()
-    return "\n".join(repr(row) for row in rows)
-
-
-@pytest.mark.parametrize("table", TABLES)
-def test_refused_even_in_replica_mode(django_db_setup, table):
-    """session_replication_role = replica (superuser only) silences ordinary triggers and foreign
-    keys; these triggers are ENABLE ALWAYS. Runs in its own superuser connection to the test
-    database, without the test transaction (which would hold locks TRUNCATE waits for); the
-    rows it adds are rolled back."""
-    try:
-        conn = psycopg.connect(superuser_url(), connect_timeout=10)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"this test needs a PostgreSQL superuser (set REGISTRY_TEST_PG_SUPERUSER_URL): {exc}")
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-            assert cursor.fetchone()[0], "REGISTRY_TEST_PG_SUPERUSER_URL must name a superuser"
-            cursor.execute("SET lock_timeout = '10s'")  # fail, never hang, if a lock is held
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute("SHOW session_replication_role")
-            assert cursor.fetchone()[0] == "replica"
-            cursor.execute("SELECT coalesce(max(seq), 0) FROM audit_auditevent")
-            seq = cursor.fetchone()[0] + 1
-            for n in range(2):
-                cursor.execute(
-                    "INSERT INTO audit_auditevent (seq, at, actor_name, action, target_type, target_id, "
-                    "target_label, details, prev_hash, hash) VALUES (%s, now(), 'x', 'test.replica', '', '', '', "
-                    "'{}'::jsonb, %s, %s)",
-                    [seq + n, "0" * 64, f"{seq + n:064d}"],
-                )
-            # no user row is needed: foreign keys are not checked in replica mode
-            cursor.execute(
-                "INSERT INTO audit_signature (event_id, signer_id, printed_name, signed_at, meaning, "
-                "content_hash, target_type, target_id) VALUES (%s, -1, 'x', now(), 'approved', %s, '', '')",
-                [seq, "0" * 64],
-            )
-            # the events' links are made at commit (a deferred trigger, decision 0022): made now, so
-            # TRUNCATE meets the append-only triggers rather than "pending trigger events"
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for sql in statements(table):
-                with pytest.raises(psycopg.DatabaseError) as exc, conn.transaction():
-                    cursor.execute(sql)
-                message = str(exc.value)
-                if "lock timeout" in message:  # say who held the table, so the leak can be found
-                    message += "\n" + lock_holders(table)
-                assert_refused_as_append_only(sql, message)
-            cursor.execute(f"SELECT count(*) FROM {table}")
-            assert cursor.fetchone()[0] >= 1
-    finally:
-        conn.rollback()
-        conn.close()
 
 
 def test_triggers_are_enable_always():

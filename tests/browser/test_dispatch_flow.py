@@ -106,9 +106,11 @@ def test_dispatch_and_counted_receipt(browser, site):
 
     # --- the sending clerk -----------------------------------------------------------------------
     with session(browser, base, "secretary") as page:
-        page.locator(".mainnav a", has_text="Dispatch and receipt").click()
+        with page.expect_navigation():
+            page.locator(".mainnav a", has_text="Dispatch and receipt").click()
         assert page.locator("h1").inner_text() == "Dispatches to receive"
-        page.get_by_role("link", name="New dispatch").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="New dispatch").click()
         assert page.locator("h1").inner_text() == "New dispatch"
         for number in numbers:  # the scope check is visible: these may go to Institute X (XI)
             assert "→ XI" in page.locator("#field-carriers label", has_text=number).inner_text()
@@ -144,7 +146,8 @@ def test_dispatch_and_counted_receipt(browser, site):
     with session(browser, base, "x_clerk") as page:
         nav = page.locator(".mainnav a", has_text="Dispatch and receipt")
         assert nav.locator(".badge").inner_text() == "1"
-        nav.click()
+        with page.expect_navigation():
+            nav.click()
         rows = page.locator("table.inbox tbody tr")
         assert rows.count() == 1 and number in rows.first.inner_text()
         assert "Demonstration Institute" in rows.first.inner_text()
@@ -186,8 +189,9 @@ def test_dispatch_and_counted_receipt(browser, site):
         shot(page, "dispatch-received-en")
 
         # the carriers are now held by the receiving clerk, in the receiving unit's safe
-        page.locator(".mainnav a", has_text="Carriers").first.click()
-        page.fill("input[name=q]", "Joint trial plan")
+        with page.expect_navigation():
+            page.locator(".mainnav a", has_text="Carriers").first.click()
+        page.fill("form.filters input[name=q]", "Joint trial plan")
         with page.expect_navigation():
             page.get_by_role("button", name="Filter").click()
         rows = page.locator("table.grid tbody tr")
