@@ -12,6 +12,7 @@ user, the lockout checks):
 A database error means the statement's transaction was rolled back: nothing was changed, and the
 client may send the same request again after Retry-After seconds (with its Idempotency-Key)."""
 
+import logging
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,8 @@ except ImportError:  # pragma: no cover - psycopg is a dependency
 
 OUTAGE_ERRORS = (DjangoOperationalError, DjangoInterfaceError, PgOperationalError, PgInterfaceError)
 PAGE = Path(settings.BASE_DIR) / "templates" / "503.html"
+
+log = logging.getLogger("registry.outage")
 
 
 def retry_after() -> int:
@@ -60,6 +63,9 @@ def _page() -> bytes:
 def unavailable_response(request, exc: BaseException | None = None) -> HttpResponse:
     seconds = retry_after()
     exc = exc or sys.exc_info()[1]
+    # the operator learns what the database said (its first line: no statement, no parameters)
+    first_line = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
+    log.error("503 for %s %s: %s: %s", request.method, request.path, type(exc).__name__, first_line[:300])
     if request.path == "/healthz":  # reached a middleware before the health check itself
         response = JsonResponse({"status": "degraded", "database": f"error: {type(exc).__name__}"}, status=503)
     elif request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):

@@ -51,6 +51,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     the suite runs as the application role; the owner drops the database at the end."""
     if not db_roles.two_roles():
         yield
+        _close_owner_connection()
         return
     from common.db_roles import grant_app_role
 
@@ -58,7 +59,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         grant_app_role(db_roles.app_role())
     db_roles.use(_ROLE["wanted"])
     yield
+    _close_owner_connection()  # so the test database can be dropped
     db_roles.use("owner")
+
+
+def _close_owner_connection():
+    conn = _OWNER_CONNECTION.pop("conn", None)
+    if conn is not None and not conn.closed:
+        conn.close()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -26,6 +26,7 @@ import html
 import io
 import itertools
 import json
+import logging
 import os
 import re
 import time
@@ -569,13 +570,15 @@ class Reader:
 
     def get(self, url: str):
         """GET url and apply the oracle: (response, parsed JSON or None, raw body, heat)."""
-        response = self._get(url)
+        with _OutageLog() as outages:
+            response = self._get(url)
         self.report.requests += 1
         self.report.requested.append(url)
         self.report.statuses[response.status_code] += 1
         data = body_of(response)
         if response.status_code >= 500:
-            self.report.server_errors.append(f"{url} [{response.status_code}]")
+            said = f": {'; '.join(outages.messages)}" if outages.messages else ""
+            self.report.server_errors.append(f"{url} [{response.status_code}]{said}")
         text, parsed = readable_text(response, data)
         return response, parsed, data, self.inspect(url, response.status_code, text)
 
@@ -814,3 +817,21 @@ def view_model(path: str):
     serializer = getattr(cls, "serializer_class", None)
     meta = getattr(serializer, "Meta", None)
     return getattr(meta, "model", None)
+
+
+class _OutageLog(logging.Handler):
+    """What the outage middleware logged while one request ran (a 503 says why in the report)."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+    def __enter__(self):
+        logging.getLogger("registry.outage").addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("registry.outage").removeHandler(self)
