@@ -20,6 +20,7 @@ from approvals.models import ApprovalRequest, RequestKind
 from audit import services as audit
 from carriers import rules as carrier_rules
 from carriers import services as carrier_services
+from carriers.holds.rules import refuse_if_held
 from carriers.models import Carrier, Handover
 from common import access
 from common.errors import Refused, ValidationFailed, enforce
@@ -59,6 +60,9 @@ def submit_carry_out(
             raise ValidationFailed({"carriers": [_("List at least one carrier.")]})
         if access.restrict(Carrier.objects.filter(pk__in=[c.pk for c in locked]), actor).count() != len(locked):
             raise Http404
+        # a held carrier stays on the premises while it is examined (holds, issue 19): like leaving
+        # the unit, carrying it out waits for the hold to be lifted
+        refuse_if_held(locked, field="carriers")
         levels = [c.level for c in locked]
         taken = list(
             CarryOutRequest.carriers.through.objects.filter(
@@ -133,6 +137,7 @@ def check_out(*, actor, password: str, request_id, declared_count: int) -> Carry
     with transaction.atomic():
         carry = _locked_request(actor, request_id)
         locked = list(Carrier.objects.select_for_update().filter(carry_out_requests=carry).order_by("pk"))
+        refuse_if_held(locked)  # held since the request was approved: not carried out
         approval = ApprovalRequest.objects.filter(pk=carry.approval_id).first()
         enforce([rules.approval_fits(scope=carry.scope, approval_kind=approval.kind if approval else None,
                                      approval_variant=approval.variant if approval else None,

@@ -1,6 +1,7 @@
-"""The rule of holds: a held carrier is not destroyed, declassified, downgraded, copied or handed
-outside the unit until every hold on it is lifted. `refuse_if_held` is the one check the stages
-call (destruction, declassification, copying, dispatch to another unit)."""
+"""The rule of holds: a held carrier is not destroyed, declassified, downgraded, copied, handed
+outside the unit or carried out of the premises until every hold on it is lifted. `refuse_if_held`
+is the one check the stages call (destruction, declassification, copying, dispatch to another unit,
+carrying out: at the request and again at the act, for a hold placed after the approval)."""
 
 from django.utils.translation import gettext as _
 

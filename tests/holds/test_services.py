@@ -6,6 +6,7 @@ import pytest
 from django.http import Http404
 
 from audit.models import AuditEvent, Signature
+from carriers.carrying import services as carrying
 from carriers.copying import services as copying
 from carriers.declassification import services as declassification
 from carriers.destruction import services as destruction
@@ -138,6 +139,30 @@ def test_a_held_carrier_is_not_sent_outside_the_unit(org, held, audit_count):
         send(org, [held.papers[1]])
     _refusal_names_the_hold(exc, held.hold, held.papers[1])
     assert audit_count() == before and Carrier.objects.get(pk=held.papers[1].pk).status == "in_custody"
+
+
+def test_a_held_carrier_is_not_carried_out(org, held, audit_count):
+    """Not asked for, and not checked out when the hold came after the approval (the carrier stays
+    on the premises while it is examined)."""
+    from carriers.carrying.models import CarryOutRequest
+    from tests.carrying.conftest import approve_all as approve_carry
+    from tests.carrying.conftest import submit as submit_carry
+
+    before = audit_count()
+    with pytest.raises(Conflict) as exc:
+        submit_carry(org, [held.papers[0]])
+    _refusal_names_the_hold(exc, held.hold, held.papers[0])
+    assert audit_count() == before and not CarryOutRequest.objects.exists()
+
+    carry = submit_carry(org, [held.free])
+    approve_carry(org, carry)
+    later = place(org, [held.free], reason="新发现的问题")
+    before = audit_count()
+    with pytest.raises(Conflict) as exc:
+        carrying.check_out(actor=org.secretary, password=org.password, request_id=carry.pk, declared_count=1)
+    _refusal_names_the_hold(exc, later, held.free)
+    assert audit_count() == before
+    assert Carrier.objects.get(pk=held.free.pk).holder_id == org.secretary.pk
 
 
 def test_lifting_needs_a_reason_and_the_signers_password(org, held, audit_count):
