@@ -38,6 +38,7 @@ from carriers.production.api.views import (
     ProductionPlaceViewSet,
     ProductionRequestViewSet,
 )
+from carriers.reviews.api.views import HoldingsReviewViewSet, ReviewLineViewSet, SpotCheckViewSet
 from carriers.storage.api.views import (
     ArchiveViewSet,
     ContainerAccessLogView,
@@ -100,6 +101,9 @@ router.register("archives", ArchiveViewSet, basename="archive")
 router.register("filings", FilingViewSet, basename="filing")
 router.register("inventories", InventoryViewSet, basename="inventory")
 router.register("holds", HoldViewSet, basename="hold")
+router.register("holdings-reviews", HoldingsReviewViewSet, basename="holdings-review")
+router.register("review-lines", ReviewLineViewSet, basename="review-line")
+router.register("spot-checks", SpotCheckViewSet, basename="spot-check")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -20,7 +20,7 @@ LOOKUP = r"[0-9]{1,18}"
 
 class HoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Holds (冻结): the secrecy office holds carriers (POST) so that none is destroyed, declassified,
-    downgraded, copied or sent outside the unit until the hold is lifted (`lift`, signed with the
+    downgraded, copied, sent outside the unit or carried out until the hold is lifted (`lift`, signed with the
     password). `from-incident` holds every carrier a loss or leak incident concerns."""
 
     serializer_class = HoldSerializer
