@@ -1,6 +1,8 @@
 """The API of holds: list (the office only), place (bad input 400 per field, nothing written), lift
 with the password, and hold every carrier of a loss incident."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from carriers.holds.models import Hold
@@ -55,3 +57,19 @@ def test_lifting_and_holding_an_incidents_carriers_through_the_api(org, held):
     assert resp.status_code == 201 and resp.json()["incident"] == loss.number
     assert api_as(org.other_secretary).post(f"{HOLDS}from-incident/", {"incident": loss.pk, "reason": "x"},
                                             format="json").status_code == 404
+
+
+def test_the_list_reads_the_carriers_of_a_page_of_holds_at_once(org, held):
+    """A list never does a query per row: a second and third hold cost no more queries."""
+    from .conftest import place
+
+    client = APIClient()
+    client.force_authenticate(org.secretary)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/v1/holds/").status_code == 200
+    place(org, [held.free], reason="第二次")
+    place(org, held.papers[:1], reason="第三次")
+    with CaptureQueriesContext(connection) as three:
+        answer = client.get("/api/v1/holds/")
+    assert answer.status_code == 200 and answer.json()["count"] == 3
+    assert len(three.captured_queries) == len(one.captured_queries)

@@ -38,7 +38,7 @@ class HoldSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_carriers(self, hold):
-        return sorted(hold.items.values_list("carrier__registry_number", flat=True))
+        return sorted(item.carrier.registry_number for item in hold.items.all())
 
 
 class HoldCreateSerializer(StrictSerializer):

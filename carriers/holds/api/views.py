@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -8,6 +9,7 @@ from common.api import viewsets
 from common.api.permissions import GatePermission
 
 from .. import selectors, services
+from ..models import HoldItem
 from .serializers import (
     HoldCreateSerializer,
     HoldFromIncidentSerializer,
@@ -28,7 +30,9 @@ class HoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     lookup_value_regex = LOOKUP
 
     def get_queryset(self):
-        return selectors.visible_holds(user=self.request.user)
+        # the carriers' numbers of a page of holds in one query, not one a hold
+        return selectors.visible_holds(user=self.request.user).prefetch_related(
+            Prefetch("items", queryset=HoldItem.objects.select_related("carrier")))
 
     def _answer(self, hold, code=status.HTTP_201_CREATED):
         return Response(self.get_serializer(selectors.hold_get(user=self.request.user, pk=hold.pk)).data, status=code)
