@@ -198,7 +198,9 @@ def _enqueue_export(export_id: int) -> bool:
     the job stays queued with no dispatched_at; the sweeper sends it when the broker is back."""
     sent = _start_in_background(EXPORT_TASK, run_export, export_id=export_id)
     if sent:
-        RegisterExport.objects.filter(pk=export_id, status=JobStatus.QUEUED).update(dispatched_at=timezone.now())
+        # also when a quick worker already took it (running, even done): it was sent, say when
+        RegisterExport.objects.filter(Q(status=JobStatus.QUEUED) | Q(dispatched_at__isnull=True), pk=export_id) \
+            .update(dispatched_at=timezone.now())
     return sent
 
 
@@ -628,8 +630,8 @@ def request_chain_verification(*, actor) -> ChainVerification:
 def _enqueue_verification(verification_id: int) -> bool:
     sent = _start_in_background(VERIFY_TASK, run_chain_verification, verification_id=verification_id)
     if sent:
-        ChainVerification.objects.filter(pk=verification_id, status=JobStatus.QUEUED).update(
-            dispatched_at=timezone.now())
+        ChainVerification.objects.filter(Q(status=JobStatus.QUEUED) | Q(dispatched_at__isnull=True),
+                                         pk=verification_id).update(dispatched_at=timezone.now())
     return sent
 
 

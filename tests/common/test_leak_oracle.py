@@ -110,6 +110,8 @@ def described(report) -> str:
 @pytest.mark.parametrize("reader", list(READERS))
 def test_nothing_names_a_carrier_its_reader_cannot_open(reader, crawl, db):
     report = crawl(reader)
+    if report.slow:  # read again after the statement timeout (tests/leak_oracle.py): said, not failed
+        print(f"{reader}: slow once, read again: {report.slow}")
     assert not report.server_errors, f"{reader}: answers 5xx: {report.server_errors}"
     assert not report.leaks, described(report)
 
