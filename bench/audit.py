@@ -30,8 +30,8 @@ def append_history(n: int) -> None:
     from audit.chain import canonical_json, event_body, keyed_hash
     from audit.models import GENESIS_HASH, AuditEvent
 
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)
-    seq, prev = head
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)  # noqa: F841
+    seq = head[0]
     start = datetime(2026, 1, 1, tzinfo=UTC)
     raw = connection.connection  # the psycopg connection under Django's
     connection.ensure_connection()
@@ -47,14 +47,18 @@ def append_history(n: int) -> None:
                               target_type="carriers.carrier", target_id=str(seq % 9973),
                               target_label=f"B-2026-{seq % 9973:07d}", details=details)
             canonical = canonical_json(body)
-            digest = hashlib.sha256((prev + canonical).encode("utf-8")).hexdigest()
+            # as record() writes it since decision 0022: the event's own hash over its canonical
+            # body, no prev_hash; the commit trigger links it (audit_chainlink)
+            digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
             copy.write_row((seq, at, "system", "bench.history", "carriers.carrier", str(seq % 9973),
-                            f"B-2026-{seq % 9973:07d}", json.dumps(details, ensure_ascii=False), prev, digest,
+                            f"B-2026-{seq % 9973:07d}", json.dumps(details, ensure_ascii=False), "", digest,
                             keyed_hash(canonical.encode("utf-8"))))
-            prev = digest
     raw.commit()
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":  # record() numbers from this sequence: after these
+            cur.execute("SELECT setval('audit_event_seq', %s)", [seq])
         cur.execute("ANALYZE audit_auditevent")
+        cur.execute("ANALYZE audit_chainlink")
 
 
 def hashing_alone() -> tuple[float, int]:
