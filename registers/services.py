@@ -198,10 +198,15 @@ def _enqueue_export(export_id: int) -> bool:
     the job stays queued with no dispatched_at; the sweeper sends it when the broker is back."""
     sent = _start_in_background(EXPORT_TASK, run_export, export_id=export_id)
     if sent:
-        # also when a quick worker already took it (running, even done): it was sent, say when
-        RegisterExport.objects.filter(Q(status=JobStatus.QUEUED) | Q(dispatched_at__isnull=True), pk=export_id) \
-            .update(dispatched_at=timezone.now())
+        _note_dispatched(RegisterExport, export_id)
     return sent
+
+
+def _note_dispatched(model, pk: int) -> None:
+    """When a background job was handed to the broker: a queued job's (again when re-sent), and also
+    one a quick worker already took (running, even done) before this was written."""
+    model.objects.filter(Q(status=JobStatus.QUEUED) | Q(dispatched_at__isnull=True), pk=pk) \
+        .update(dispatched_at=timezone.now())
 
 
 def _start_in_background(task_name: str, function, **kwargs) -> bool:
@@ -630,8 +635,7 @@ def request_chain_verification(*, actor) -> ChainVerification:
 def _enqueue_verification(verification_id: int) -> bool:
     sent = _start_in_background(VERIFY_TASK, run_chain_verification, verification_id=verification_id)
     if sent:
-        ChainVerification.objects.filter(Q(status=JobStatus.QUEUED) | Q(dispatched_at__isnull=True),
-                                         pk=verification_id).update(dispatched_at=timezone.now())
+        _note_dispatched(ChainVerification, verification_id)
     return sent
 
 

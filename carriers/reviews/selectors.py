@@ -1,5 +1,6 @@
 """Reads of holdings reviews and spot checks, through the gate."""
 
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from common import access
@@ -9,6 +10,18 @@ from .models import HoldingsReview, ReviewLine, SpotCheck, SpotCheckLine
 
 def visible_reviews(*, user):
     return access.restrict(HoldingsReview.objects.select_related("opened_by__person", "closed_by__person"), user)
+
+
+def reviews_with_counts(*, user):
+    """The visible reviews, newest first, each with how many of its lines are answered (one query)."""
+    return visible_reviews(user=user).annotate(
+        answered_count=Count("lines", filter=Q(lines__answered_at__isnull=False))).order_by("-opened_at", "-pk")
+
+
+def visible_review_lines(*, user):
+    """Every review line the user may see (their own; the office: its unit's), with its carrier."""
+    return (access.restrict(ReviewLine.objects.all(), user).select_related("review", "carrier", "holder__person")
+            .order_by("review_id", "carrier__registry_number", "pk"))
 
 
 def review_get(*, user, pk) -> HoldingsReview:
@@ -28,6 +41,12 @@ def my_lines(*, user):
 
 def visible_spot_checks(*, user):
     return access.restrict(SpotCheck.objects.select_related("drawn_by__person", "closed_by__person"), user)
+
+
+def spot_checks_with_counts(*, user):
+    """The visible spot checks, newest first, each with how many of its carriers were found."""
+    return visible_spot_checks(user=user).annotate(
+        found_count=Count("lines", filter=Q(lines__found_at__isnull=False))).order_by("-drawn_at", "-pk")
 
 
 def spot_check_get(*, user, pk) -> SpotCheck:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from carriers.api.serializers import PersonRefSerializer
 from common.api.serializers import CleanCharField, LevelField, StrictSerializer
-from common.levels import Level
+from common.levels import LEVEL_CODES, Level
 
 from .. import rules
 from ..models import HoldingsReview, ReviewLine, SpotCheck, SpotCheckLine
@@ -83,8 +83,7 @@ class SpotCheckSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
     def get_strata(self, check):
         """How many were asked for of each level, by the level's identifier."""
-        codes = {str(level.value): level.name for level in Level}
-        return {codes.get(str(key), str(key)): value for key, value in (check.strata or {}).items()}
+        return {LEVEL_CODES.get(int(key), str(key)): value for key, value in (check.strata or {}).items()}
 
 
 class SpotCheckLineSerializer(serializers.ModelSerializer):

@@ -5,7 +5,7 @@ every carrier it may open); a holder sees the review lines they answer for. Writ
 opens and closes reviews and draws, scans and closes spot checks; the holder answers their line."""
 
 import django_filters
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
-from common import access
 from common.api import viewsets
 from common.api.permissions import GatePermission
 
@@ -35,16 +34,6 @@ LOOKUP = r"[0-9]{1,18}"
 MAX_ID = 2**63 - 1
 
 
-def _reviews(user):
-    return selectors.visible_reviews(user=user).annotate(
-        answered_count=Count("lines", filter=Q(lines__answered_at__isnull=False))).order_by("-opened_at", "-pk")
-
-
-def _checks(user):
-    return selectors.visible_spot_checks(user=user).annotate(
-        found_count=Count("lines", filter=Q(lines__found_at__isnull=False))).order_by("-drawn_at", "-pk")
-
-
 class HoldingsReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Holdings reviews (清理清退): the secrecy office opens one (POST) and every holder in the unit
     is asked to confirm each carrier they hold (see `review-lines`); closing it records the answers."""
@@ -54,10 +43,10 @@ class HoldingsReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
     lookup_value_regex = LOOKUP
 
     def get_queryset(self):
-        return _reviews(self.request.user)
+        return selectors.reviews_with_counts(user=self.request.user)
 
     def _answer(self, review, code):
-        return Response(self.get_serializer(_reviews(self.request.user).get(pk=review.pk)).data, status=code)
+        return Response(self.get_serializer(selectors.reviews_with_counts(user=self.request.user).get(pk=review.pk)).data, status=code)
 
     @extend_schema(request=ReviewOpenSerializer, responses={201: HoldingsReviewSerializer},
                    parameters=[IDEMPOTENCY_KEY])
@@ -111,9 +100,7 @@ class ReviewLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     lookup_value_regex = LOOKUP
 
     def get_queryset(self):
-        return (access.restrict(ReviewLine.objects.all(), self.request.user)
-                .select_related("review", "carrier", "holder__person")
-                .order_by("review_id", "carrier__registry_number", "pk"))
+        return selectors.visible_review_lines(user=self.request.user)
 
     @extend_schema(request=ReviewAnswerSerializer, responses=ReviewLineSerializer, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
@@ -133,10 +120,10 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     lookup_value_regex = LOOKUP
 
     def get_queryset(self):
-        return _checks(self.request.user)
+        return selectors.spot_checks_with_counts(user=self.request.user)
 
     def _detail(self, check_id, code=status.HTTP_200_OK):
-        check = _checks(self.request.user).get(pk=check_id)
+        check = selectors.spot_checks_with_counts(user=self.request.user).get(pk=check_id)
         lines = selectors.spot_lines(user=self.request.user, check=check)
         return Response(SpotCheckDetailSerializer(check, context={"lines": lines}).data, status=code)
 
