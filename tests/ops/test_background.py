@@ -47,9 +47,12 @@ def finished_once(world, pk: int) -> dict:
     return job
 
 
-def wait_running(world, pk: int, proc, *, progress: int = 10) -> None:
-    world.wait_job(pk, lambda job: job["status"] == "running" and job["progress"] >= progress, proc=proc,
-                   timeout=120)
+def wait_running(world, pk: int, proc, *, progress: int = 10, rendering: bool = False) -> None:
+    """Until the job runs at `progress` % (and, with rendering, its scratch folder is there: the cells
+    are drawn before the PDF's chunks are written, so a progress alone may come before it)."""
+    world.wait_job(pk, lambda job: job["status"] == "running" and job["progress"] >= progress
+                   and (not rendering or any(name.startswith("scratch-") for name in world.files_of(pk))),
+                   proc=proc, timeout=120)
 
 
 def test_broker_stopped_at_enqueue_the_request_answers_202_and_the_job_starts_when_it_is_back(world):
@@ -119,7 +122,7 @@ def test_the_pool_process_killed_mid_task_is_detected_by_its_heartbeat_and_run_a
 def test_the_whole_worker_killed_mid_task_the_sweeper_runs_the_job_again_once(world):
     with world.worker("worker-kill.log") as worker:
         pk = world.request_export()
-        wait_running(world, pk, worker)
+        wait_running(world, pk, worker, rendering=True)
         os.killpg(worker.pid, signal.SIGKILL)  # the machine or container dies: worker, pool, renderers
         worker.wait()
     assert world.job(pk)["status"] == "running"
