@@ -23,6 +23,13 @@ class ReasonForm(NoControlCharsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
 
+class RevokeForm(NoControlCharsMixin, forms.Form):
+    """Revoking a designation is signed: the reason, the password again (and the one-time code)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    password = forms.CharField(label=_("Your password (signature)"), widget=forms.PasswordInput, max_length=128)
+
+
 class DesignationForm(NoControlCharsMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("Person"), queryset=None)
     max_level = forms.TypedChoiceField(label=_("Highest level of their authority"), choices=Level.choices, coerce=int)

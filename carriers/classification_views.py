@@ -12,7 +12,7 @@ from common.errors import DomainError
 from common.views import render_domain_error
 
 from . import policy, selectors, services
-from .classification_forms import DesignationForm, MatterItemForm, ReasonForm
+from .classification_forms import DesignationForm, MatterItemForm, ReasonForm, RevokeForm
 
 TEMPLATE = "carriers/classification.html"
 
@@ -83,11 +83,12 @@ def classifier_designate(request):
 @login_required
 @require_POST
 def classifier_revoke(request, pk):
-    form = ReasonForm(request.POST)
+    form = RevokeForm(request.POST)
     if not form.is_valid():
-        return render(request, TEMPLATE, {**_context(request), "refusal": _("Give the reason.")}, status=400)
+        refusal = _("Give the reason.") if form.has_error("reason") else _("Enter your password to sign.")
+        return render(request, TEMPLATE, {**_context(request), "refusal": refusal}, status=400)
     try:
-        services.revoke_classifier(actor=request.user, designation_id=pk, reason=form.cleaned_data["reason"])
+        services.revoke_classifier(actor=request.user, designation_id=pk, **form.cleaned_data)
     except DomainError as exc:
         return render_domain_error(request, TEMPLATE, _context(request), exc)
     return _done(request, _("Designation revoked."))

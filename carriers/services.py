@@ -671,19 +671,34 @@ def designate_classifier(*, actor, user, max_level: int, reference: str = "") ->
     return designation
 
 
-def revoke_classifier(*, actor, designation_id: int, reason: str) -> Classifier:
+def revoke_classifier(*, actor, designation_id: int, reason: str, password: str) -> Classifier:
+    """The secrecy office ends a person's authority to classify, with a reason, and signs it
+    (password, and one-time code if enrolled; decision 0025): what they classified before stays
+    classified on their authority of that day, nothing new may name them. Refusals that need no
+    password first (403, 404, 409, the reason), then the signature, then the row lock and the
+    checks again under it."""
+    from django.http import Http404
+
     person = _check_may_manage_basis(actor)
+    designation = Classifier.objects.filter(pk=designation_id, unit_id=person.unit_id).first()
+    if designation is None:
+        raise Http404
+    if designation.revoked_at is not None:
+        raise Conflict(_("This designation was already revoked."), code="classifier_revoked")
     enforce([None if reason.strip() else Violation(_("Give the reason."), field="reason", code="required")])
+    credential = audit.reauthenticate(signer=actor, password=password)
     with transaction.atomic():
         designation = Classifier.objects.select_for_update().filter(pk=designation_id, unit_id=person.unit_id).first()
         if designation is None:
-            from django.http import Http404
-
             raise Http404
         if designation.revoked_at is not None:
             raise Conflict(_("This designation was already revoked."), code="classifier_revoked")
-        designation.revoked_at = timezone.now()
+        content = {"designation": designation.pk, "user": designation.user_id, "max_level": designation.max_level,
+                   "reference": designation.reference, "reason": reason.strip()}
+        signature = audit.sign(signer=actor, credential=credential, meaning=Signature.Meaning.WITNESSED,
+                               target=designation, content=content)
+        designation.revoked_at = signature.signed_at
         designation.save(update_fields=["revoked_at"])
         audit.record(actor=actor, action="classification.classifier_revoked", target=designation,
-                     details={"user": designation.user_id, "reason": reason.strip()})
+                     details={"user": designation.user_id, "reason": reason.strip(), "signature": signature.pk})
     return designation

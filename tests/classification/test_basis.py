@@ -124,7 +124,7 @@ def test_a_retired_item_or_a_revoked_classifier_is_no_basis(org, basis, audit_co
     with pytest.raises(ValidationFailed) as exc:
         registered(org, basis_item=basis.secret_item, classifier=org.head_res)
     assert "basis_item" in exc.value.errors
-    services.revoke_classifier(actor=org.secretary, designation_id=basis.low.pk, reason="调岗")
+    services.revoke_classifier(actor=org.secretary, designation_id=basis.low.pk, reason="调岗", password=org.password)
     before = counts(audit_count)
     with pytest.raises(ValidationFailed) as exc:
         registered(org, level=Level.CONFIDENTIAL, basis_item=basis.confidential_item, classifier=org.staff_important)
@@ -169,3 +169,32 @@ def test_who_sees_the_list(org, basis):
     assert set(access.restrict(SecretMatterItem.objects.all(), org.staff_core).values_list("code", flat=True)) == {
         "3.1", "5.2"}
     assert not access.restrict(SecretMatterItem.objects.all(), org.other_secretary).exists()
+
+
+def test_revoking_a_designation_is_signed_and_a_refusal_writes_nothing(org, basis, audit_count):
+    """Decision 0025: ending an authority to classify takes the secrecy office's signature."""
+    from audit.models import Signature
+
+    before = counts(audit_count)
+    for kwargs, error in (
+        ({"reason": "调岗", "password": ""}, ValidationFailed),
+        ({"reason": "调岗", "password": "wrong-password"}, ValidationFailed),
+        ({"reason": "  ", "password": org.password}, ValidationFailed),
+    ):
+        with pytest.raises(error):
+            services.revoke_classifier(actor=org.secretary, designation_id=basis.low.pk, **kwargs)
+    with pytest.raises(Refused):
+        services.revoke_classifier(actor=org.staff_core, designation_id=basis.low.pk, reason="调岗",
+                                   password=org.password)
+    assert counts(audit_count) == before
+    assert Classifier.objects.get(pk=basis.low.pk).revoked_at is None
+
+    designation = services.revoke_classifier(actor=org.secretary, designation_id=basis.low.pk, reason="调岗",
+                                             password=org.password)
+    signature = Signature.objects.get(target_type="carriers.classifier", target_id=str(designation.pk))
+    assert signature.signer_id == org.secretary.pk and signature.meaning == Signature.Meaning.WITNESSED
+    assert designation.revoked_at == signature.signed_at
+    event = AuditEvent.objects.get(action="classification.classifier_revoked", target_id=str(designation.pk))
+    assert event.details["signature"] == signature.pk and event.details["reason"] == "调岗"
+    with pytest.raises(Conflict):  # already revoked: 409 before any password is asked
+        services.revoke_classifier(actor=org.secretary, designation_id=basis.low.pk, reason="again", password="")

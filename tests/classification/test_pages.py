@@ -89,6 +89,12 @@ def test_the_office_keeps_the_lists_on_its_page(org, basis, audit_count):
     resp = web.post("/carriers/classification/classifiers/", {"user": org.staff_general.pk, "max_level": Level.TOP_SECRET})
     assert resp.status_code == 400
     resp = web.post(f"/carriers/classification/classifiers/{basis.low.pk}/revoke/", {"reason": "调岗"})
+    assert resp.status_code == 400 and Classifier.objects.get(pk=basis.low.pk).revoked_at is None  # unsigned
+    resp = web.post(f"/carriers/classification/classifiers/{basis.low.pk}/revoke/",
+                    {"reason": "调岗", "password": "wrong-password"})
+    assert resp.status_code == 400 and Classifier.objects.get(pk=basis.low.pk).revoked_at is None
+    resp = web.post(f"/carriers/classification/classifiers/{basis.low.pk}/revoke/",
+                    {"reason": "调岗", "password": org.password, "otp": ""})
     assert resp.status_code == 302 and Classifier.objects.get(pk=basis.low.pk).revoked_at is not None
     # someone else's item or designation: 404
     assert web.post("/carriers/classification/items/999999/retire/", {"reason": "x"}).status_code == 404
