@@ -1,16 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common import access
+from common import tables as common_tables
 from common.templatetags.registry import ACTION_LABELS
 
 from . import policy
 from .selectors import verify_chain, visible_events
+from .tables import event_table
 
 
 def _require_audit_access(user):
@@ -29,11 +30,10 @@ def event_list(request):
         events, status = visible_events(user=request.user).none(), 400
     else:
         events, status = filterset.qs, 200
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    table = event_table(events, params=request.GET)
+    page = common_tables.paginate(table, request.GET.get("page"), per_page=100)
     return render(request, "audit/events.html", {
-        "page": page, "filter": filterset, "query": query.urlencode(), "actors": _actors(request.user),
+        "table": table, "page": page, "filter": filterset, "actors": _actors(request.user),
         "actions": sorted(ACTION_LABELS.items(), key=lambda item: item[0]),
     }, status=status)
 
