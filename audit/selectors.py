@@ -21,22 +21,30 @@ class ChainReport:
 PARALLEL_FROM = 50_000
 
 
-def _check_rows(rows, *, keyed_from: int | None, key: bytes) -> dict:
-    """Check one stretch of the chain (rows by position, as tuples: audit.chain.ROW_FIELDS).
+def _check_rows(rows, *, keyed_from: int | None, key: bytes, details_as_text: bool = False) -> dict:
+    """Check one stretch of the chain (rows by position, as tuples: audit.chain.ROW_FIELDS; with
+    details_as_text, their details the column's JSON text, not parsed).
     Within the stretch: no gaps in positions, every link's previous hash is the link before it,
     every event's hash recomputes from its content and every link's hash from the link before it and
     its event, every keyed hash (from the first keyed event on, one is required) matches. The
     stretch's entry (its first position and previous hash) is checked against the stretch before
-    it by the caller. A break is named by the event's sequence number."""
+    it by the caller. A break is named by the event's sequence number.
+
+    The canonical bytes are first made by orjson (audit.chain.fast_canonical_bytes); only bytes
+    that hash to the stored hash are taken from it, any other event's bytes are made again by
+    canonical_json() and judged on those, so the verdict is canonical_json()'s."""
     import hashlib
     import hmac
+    import json
 
-    from .chain import body_from_row
+    from .chain import body_from_row, fast_canonical_bytes, keyed_hasher
 
-    sha256, new_hmac = hashlib.sha256, hmac.new
+    sha256, mac_of, compare, loads = hashlib.sha256, keyed_hasher(key), hmac.compare_digest, json.loads
     out = {"ok": True, "count": 0, "first_seq": None, "entry_prev": None, "last_seq": None, "last_hash": None,
            "broken_seq": None, "reason": ""}
     expected = prev = None
+    count = 0
+    last_pos = last_hash = None
     for row in rows:
         seq, event_prev, event_hash_, mac, pos, link_prev, link_hash_ = row[0], *row[9:15]
         if expected is None:
@@ -44,38 +52,52 @@ def _check_rows(rows, *, keyed_from: int | None, key: bytes) -> dict:
             expected, prev = pos, link_prev
         if pos != expected:
             out.update(ok=False, broken_seq=seq, reason="missing event (sequence gap)")
-            return out
+            break
         if link_prev != prev:
             out.update(ok=False, broken_seq=seq, reason="previous-hash link broken")
-            return out
+            break
         if event_hash_ is None:  # the link names an event that is not there
             out.update(ok=False, broken_seq=seq, reason="missing event (sequence gap)")
-            return out
-        canonical = canonical_json(body_from_row(row)).encode("utf-8")
+            break
         # written before the links (event_prev set): chained by its own prev_hash, the link repeats it
-        if sha256(event_prev.encode("ascii") + canonical).hexdigest() != event_hash_:
-            out.update(ok=False, broken_seq=seq, reason="event content does not match its hash")
-            return out
+        prefix = event_prev.encode("ascii")
+        canonical = fast_canonical_bytes(row, details_as_text=details_as_text)
+        if canonical is None or sha256(prefix + canonical).hexdigest() != event_hash_:
+            if details_as_text and row[8] is not None:
+                row = (*row[:8], loads(row[8]), *row[9:])
+            canonical = canonical_json(body_from_row(row)).encode("utf-8")
+            if sha256(prefix + canonical).hexdigest() != event_hash_:
+                out.update(ok=False, broken_seq=seq, reason="event content does not match its hash")
+                break
         if mac or (keyed_from is not None and seq >= keyed_from):
-            if not hmac.compare_digest(new_hmac(key, canonical, sha256).hexdigest(), mac or ""):
+            if not compare(mac_of(canonical), mac or ""):
                 out.update(ok=False, broken_seq=seq,
                            reason="keyed hash does not match: the event was not written with the audit key")
-                return out
+                break
         if (link_hash_ != event_hash_ or event_prev != link_prev) if event_prev else (
                 sha256((link_prev + event_hash_).encode("ascii")).hexdigest() != link_hash_):
             out.update(ok=False, broken_seq=seq, reason="the chain's link to this event does not match its hash")
-            return out
+            break
         prev, expected = link_hash_, pos + 1
-        out["count"] += 1
-        out["last_seq"], out["last_hash"] = pos, link_hash_
+        count += 1
+        last_pos, last_hash = pos, link_hash_
+    out["count"] = count
+    if count:
+        out["last_seq"], out["last_hash"] = last_pos, last_hash
     return out
 
 
 def _check_stretch(first_seq: int, last_seq: int, keyed_from, key: bytes, chunk_size: int) -> dict:
+    from contextlib import closing
+
+    from django.db import connection
+
     from .chain import iter_rows
 
-    return _check_rows(iter_rows(first_seq=first_seq, last_seq=last_seq, chunk_size=chunk_size),
-                       keyed_from=keyed_from, key=key)
+    as_text = connection.vendor == "postgresql"  # PostgreSQL: the details as text, parsed by the check
+    with closing(iter_rows(first_seq=first_seq, last_seq=last_seq, chunk_size=chunk_size,
+                           details_as_text=as_text)) as rows:
+        return _check_rows(rows, keyed_from=keyed_from, key=key, details_as_text=as_text)
 
 
 def _stretch_in_worker(args) -> dict:

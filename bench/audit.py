@@ -1,7 +1,8 @@
 """The audit trail's verification (issue 16, item 2), each figure beside its baseline in the same run:
 
 - verify the chain (audit.selectors.verify_chain: plain tuples, ranges in parallel processes)
-  against SHA-256 over the same canonical bytes alone, in one process (the issue's baseline);
+  against the floor of 100,000 events/s and against SHA-256 over the same canonical bytes alone,
+  already in memory, in one process (the issue's baseline: hashing only, no reading, no keyed hash);
 - the scheduled check (audit.services.verify_scheduled: only the events since the last verified
   point) with BENCH_AUDIT_HISTORY events of history and with ten times as many.
 
@@ -17,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 HISTORY = int(os.environ.get("BENCH_AUDIT_HISTORY", "100000"))
 NEW_EVENTS = int(os.environ.get("BENCH_AUDIT_NEW", "1000"))
+VERIFY_FLOOR = 100_000  # events/s, issue 16 item 2 (on the 2-core machine, parallel)
 
 
 def _load():
@@ -109,8 +111,10 @@ def bench_audit_verify() -> None:
     t_single = time.perf_counter() - start
     assert report1.ok, report1
     print(f"[audit-verify] verify_chain: {n / t_verify:,.0f} events/s (parallel), {n / t_single:,.0f} events/s "
-          f"(one process); SHA-256 over the same canonical bytes alone: {n / t_hash:,.0f} events/s; "
-          f"ratio verify/hashing = {t_hash / t_verify:.2f} (goal >= 0.7); load {_load()}")
+          f"(one process); floor {VERIFY_FLOOR:,} events/s: {'met' if n / t_verify >= VERIFY_FLOOR else 'NOT met'} "
+          f"({n / t_verify / VERIFY_FLOOR:.2f}x); SHA-256 over the same canonical bytes alone (already in memory, "
+          f"one process): {n / t_hash:,.0f} events/s; ratio verify/hashing = {t_hash / t_verify:.2f} (goal >= 0.7); "
+          f"load {_load()}")
     t1 = scheduled_check_time()
     append_history(HISTORY * 9)
     t10 = scheduled_check_time()
