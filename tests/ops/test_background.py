@@ -55,6 +55,21 @@ def wait_running(world, pk: int, proc, *, progress: int = 10, rendering: bool = 
                    proc=proc, timeout=120)
 
 
+def wait_renderer(world, pk: int, worker, timeout: float = 120.0) -> int:
+    """The pid of a rendering process of the running job. The pool is started after every chunk's
+    HTML is written, some time after the scratch folder appears, so it is looked for until it is there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        renderers = [pid for child in children(worker.pid) for pid in children(child)
+                     if "registers.chunk_worker" in cmdline(pid)]
+        if renderers:
+            return renderers[0]
+        job = world.job(pk)
+        assert job["status"] == "running", f"the job was {job['status']} before a rendering process was seen"
+        time.sleep(0.05)
+    pytest.fail(f"no rendering process found in {timeout}s")
+
+
 def test_broker_stopped_at_enqueue_the_request_answers_202_and_the_job_starts_when_it_is_back(world):
     world.stop_redis()
     try:
@@ -93,11 +108,8 @@ def test_broker_stopped_at_enqueue_the_request_answers_202_and_the_job_starts_wh
 def test_a_rendering_process_killed_with_sigkill_is_replaced_and_the_export_finishes_once(world):
     with world.worker("render-kill.log") as worker:
         pk = world.request_export()  # published to the running broker after commit
-        wait_running(world, pk, worker)
-        renderers = [pid for child in children(worker.pid) for pid in children(child)
-                     if "registers.chunk_worker" in cmdline(pid)]
-        assert renderers, "no rendering process found"
-        os.kill(renderers[0], signal.SIGKILL)
+        wait_running(world, pk, worker, rendering=True)
+        os.kill(wait_renderer(world, pk, worker), signal.SIGKILL)
         job = world.wait_job(pk, lambda job: job["status"] in ("done", "failed"), proc=worker)
         assert job["status"] == "done", job["error"]
         job = finished_once(world, pk)
