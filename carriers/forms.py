@@ -1,5 +1,9 @@
+import re
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common import access
@@ -35,6 +39,51 @@ class NoControlCharsMixin:
 
                 cleaned["password"] = SigningSecret(cleaned["password"], otp=otp)
         return cleaned
+
+
+def _numbers(text) -> list[str]:
+    return [n for n in re.split(r"[\s,;，；]+", text or "") if n]
+
+
+class RegistryNumbersInput(forms.Textarea):
+    """Registry numbers, one per line (a scanner types them): the data of a multiple carrier choice."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return [number for value in values if isinstance(value, str) for number in _numbers(value)]
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def format_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "\n".join(str(v) for v in value)
+        return super().format_value(value)
+
+
+def typed_when_long(form, name: str) -> None:
+    """A carrier field offering more carriers than a person can pick from (a select of 100,000
+    options took 30 s to draw at a large registry: bench/pages.py) becomes a box for registry
+    numbers, typed or scanned (static/js/scan.js fills it), looked up on submission in the same
+    choices (the field's queryset, through the gate), so nothing else changes: a number outside
+    them is "not one of the available choices", whether it is missing or not visible."""
+    field = form.fields[name]
+    cap = int(settings.REGISTRY.get("CARRIER_CHOICE_CAP", 300))
+    if field.queryset.order_by().values("pk")[: cap + 1].count() <= cap:
+        return
+    field.to_field_name = "registry_number"
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        field.widget = RegistryNumbersInput(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"})
+        hint = _("Registry numbers, one per line (a barcode scanner types them).")
+    else:
+        field.widget = forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"})
+        hint = _("Registry number (scan the label)")
+    field.help_text = format_lazy("{} {}", hint, field.help_text) if field.help_text else hint
+    field.widget.is_required = field.required
+    initial = form.initial.get(name)
+    if isinstance(initial, (int, str)) and str(initial).isdigit():
+        # a link that names the carrier by id (?carrier=12): shown as its number, when it is a choice
+        form.initial[name] = field.queryset.filter(pk=int(initial)).values_list("registry_number", flat=True).first()
 
 
 class PersonChoiceField(forms.ModelMultipleChoiceField):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carriers import selectors as carrier_selectors
-from carriers.forms import NoControlCharsMixin
+from carriers.forms import NoControlCharsMixin, typed_when_long
 
 from . import selectors
 from .models import Scope
@@ -43,6 +43,7 @@ class CarryOutForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carriers"].queryset = selectors.carriers_to_carry(user=user)
+        typed_when_long(self, "carriers")
         self.fields["carrier_person"].queryset = selectors.carrier_person_choices(user=user)
 
 

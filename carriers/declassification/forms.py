@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carriers.forms import NoControlCharsMixin
+from carriers.forms import NoControlCharsMixin, typed_when_long
 from common.levels import Level
 
 from . import selectors
@@ -32,6 +32,7 @@ class ReviewForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = selectors.reviewable_carriers(user=user)
+        typed_when_long(self, "carrier")
 
 
 class ConditionMetForm(NoControlCharsMixin, forms.Form):
@@ -43,3 +44,4 @@ class ConditionMetForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = selectors.carriers_with_condition(user=user)
+        typed_when_long(self, "carrier")

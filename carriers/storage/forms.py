@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carriers.forms import NoControlCharsMixin
+from carriers.forms import NoControlCharsMixin, typed_when_long
 
 from . import selectors
 from .models import ContainerAccess, Inventory
@@ -49,6 +49,7 @@ class StoreForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = selectors.storable_carriers(user=user)
+        typed_when_long(self, "carrier")
 
 
 class RetentionForm(NoControlCharsMixin, forms.Form):
@@ -59,6 +60,7 @@ class RetentionForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = selectors.retainable_carriers(user=user)
+        typed_when_long(self, "carrier")
 
 
 class FilingForm(NoControlCharsMixin, forms.Form):
@@ -76,6 +78,7 @@ class FilingForm(NoControlCharsMixin, forms.Form):
         self.fields["archive"].queryset = selectors.visible_archives(user=user).filter(is_active=True)
         self.fields["carriers"].queryset = selectors.storable_carriers(user=user).filter(
             holder_id=user.pk, status="in_custody")
+        typed_when_long(self, "carriers")
         self.fields["carriers"].scan_action = "filing"  # the scan box (dashboard/scanning.py)
 
     def service_arguments(self) -> dict:

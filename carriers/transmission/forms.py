@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carriers import selectors as carrier_selectors
-from carriers.forms import NoControlCharsMixin
+from carriers.forms import NoControlCharsMixin, typed_when_long
 
 from . import selectors
 from .models import Channel, DispatchDiscrepancy
@@ -81,6 +81,7 @@ class DispatchForm(NoControlCharsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = selectors.recipient_choices(user=user)
         self.fields["carriers"].queryset = selectors.dispatchable_carriers(user=user)
+        typed_when_long(self, "carriers")
         self.fields["carriers"].scan_action = "dispatch"  # the scan box (dashboard/scanning.py)
         self.fields["approval"].queryset = selectors.abroad_approvals(user=user)
         self.fields["courier"].queryset = selectors.courier_choices(user=user)

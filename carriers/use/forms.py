@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carriers import selectors as carrier_selectors
-from carriers.forms import NoControlCharsMixin
+from carriers.forms import NoControlCharsMixin, typed_when_long
 from common.levels import Level
 
 from . import selectors, services
@@ -66,6 +66,7 @@ class ReadingSessionForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = selectors.usable_carriers(user=user)
+        typed_when_long(self, "carrier")
         self.fields["reader"].queryset = selectors.people_choices(user=user)
         self.fields["place"].queryset = selectors.places_for_reading(user=user)
 
@@ -83,6 +84,7 @@ class CirculationForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = selectors.usable_carriers(user=user)
+        typed_when_long(self, "carrier")
         self.fields["readers"].queryset = selectors.people_choices(user=user)
 
     def clean(self):
@@ -118,6 +120,7 @@ class LoanForm(NoControlCharsMixin, forms.Form):
     def __init__(self, *args, user, office: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = selectors.borrowable_carriers(user=user, for_others=office)
+        typed_when_long(self, "carrier")
         self.fields["carrier"].scan_action = "loan"  # the scan box (dashboard/scanning.py)
         if office:
             self.fields["borrower"].queryset = selectors.people_choices(user=user)

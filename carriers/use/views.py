@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import DomainError
+from common.pagination import CappedPaginator
 from common.views import render_domain_error
 
 from . import policy, selectors, services
@@ -46,12 +47,17 @@ def _form_page(request, template, form, context, call, success):
 # --- my carriers and my loans -------------------------------------------------------------------------
 
 
+MY_CARRIERS_PAGE = 100
+
+
 @login_required
 def my_carriers(request):
     user = request.user
     return render(request, "use/my_carriers.html", {
         "tab": "carriers",
-        "carriers": selectors.my_carriers(user=user),
+        # a page at a time: a secrecy office may hold tens of thousands (bench/pages.py)
+        "page": CappedPaginator(selectors.my_carriers(user=user).select_related("container"), MY_CARRIERS_PAGE)
+        .get_page(request.GET.get("page")),
         "to_accept": selectors.visible_loans(user=user).filter(borrower_id=user.pk, status=Loan.Status.LENDING),
         "to_sign": selectors.circulations_to_sign(user=user),
         "to_handle": selectors.loan_list(user=user, box="to_handle"),

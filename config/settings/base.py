@@ -482,6 +482,9 @@ REGISTRY = {
     "UNIT_WIDE_ROLES": ["secrecy_office", "auditor"],
     # lists count at most this many rows (more shows as "10,000+" and `count_capped` in the API)
     "LIST_COUNT_CAP": env_int("LIST_COUNT_CAP", 10_000),
+    # a form lists at most this many carriers to pick from; with more, the carrier field becomes a
+    # box for registry numbers (typed or scanned), checked against the same choices on submission
+    "CARRIER_CHOICE_CAP": env_int("CARRIER_CHOICE_CAP", 300),
     "REGISTRY_NUMBER_FORMAT": "{unit}-{year}-{seq:06d}",
     # R1: intermediate materials marked for destruction are to be destroyed within this many days
     "INTERMEDIATE_DISPOSAL_DAYS": env_int("INTERMEDIATE_DISPOSAL_DAYS", 7),

@@ -33,7 +33,11 @@
       field.dispatchEvent(new Event("change", { bubbles: true }));
       return true;
     }
-    if (field.tagName === "TEXTAREA" || field.tagName === "INPUT") {
+    if (field.tagName === "INPUT") {  // one carrier: the scanned one
+      field.value = data.number;
+      return true;
+    }
+    if (field.tagName === "TEXTAREA") {
       const lines = field.value.split(/[\s,;，；]+/).filter(Boolean);
       if (!lines.includes(data.number)) lines.push(data.number);
       field.value = lines.join("\n");
@@ -51,7 +55,9 @@
     if (field.tagName === "SELECT") {
       const option = Array.from(field.options).find((o) => o.value === String(data.id));
       if (option) option.selected = false;
-    } else if (field.tagName === "TEXTAREA" || field.tagName === "INPUT") {
+    } else if (field.tagName === "INPUT") {
+      if (field.value === data.number) field.value = "";
+    } else if (field.tagName === "TEXTAREA") {
       field.value = field.value.split(/[\s,;，；]+/).filter((n) => n && n !== data.number).join("\n");
     }
   };
