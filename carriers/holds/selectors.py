@@ -1,5 +1,6 @@
 """Reads of holds, through the gate."""
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from common import access
@@ -8,7 +9,11 @@ from .models import Hold, HoldItem
 
 
 def visible_holds(*, user, active: bool | None = None):
-    rows = access.restrict(Hold.objects.select_related("placed_by__person", "lifted_by__person", "incident"), user)
+    # the incident of an incident hold is named only to a reader who may see that incident (one
+    # routed to the head of the unit is hidden from the office member it names: issue 19, item 8)
+    incident_seen = Exists(access.restrict_label("incidents.incident", user).filter(pk=OuterRef("incident_id")))
+    rows = access.restrict(Hold.objects.select_related("placed_by__person", "lifted_by__person", "incident"), user) \
+        .annotate(incident_seen=incident_seen)
     if active is True:
         rows = rows.filter(lifted_at__isnull=True)
     elif active is False:

@@ -129,3 +129,22 @@ def test_the_head_needs_the_clearance_for_its_carriers(org):
                                         concerns=org.clerk)
     assert incident.routed_to_head
     assert not access.restrict(Incident.objects.filter(pk=incident.pk), org.unit_head).exists()
+
+
+def test_a_hold_for_it_does_not_name_it_to_the_member_it_hides_from(org, naming_clerk):
+    from carriers.holds import services as holds
+
+    incident, _ = naming_clerk
+    paper = register(org.secretary, container=org.cabinet, level=Level.SECRET, title="held for an incident")
+    hold = holds.place_hold(actor=org.secretary, carriers=[paper], kind="incident", reason="while it is handled",
+                            incident_id=incident.pk)
+    # the office member who may see it reads its number; the one it is hidden from sees the hold only
+    assert api(org.secretary).get(f"/api/v1/holds/{hold.pk}/").json()["incident"] == incident.number
+    answer = api(org.clerk).get(f"/api/v1/holds/{hold.pk}/")
+    assert answer.status_code == 200 and answer.json()["incident"] is None
+    for path in ("/api/v1/holds/", "/holds/", f"/holds/{hold.pk}/"):
+        client = api(org.clerk) if path.startswith("/api/") else page(org.clerk)
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert incident.number not in response.content.decode(), path
+    assert incident.number in page(org.secretary).get(f"/holds/{hold.pk}/").content.decode()

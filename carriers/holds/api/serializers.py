@@ -34,7 +34,8 @@ class HoldSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_incident(self, hold):
-        return hold.incident.number if hold.incident_id else None
+        # only an incident the reader may see is named (carriers.holds.selectors.visible_holds)
+        return hold.incident.number if hold.incident_id and getattr(hold, "incident_seen", False) else None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_carriers(self, hold):
