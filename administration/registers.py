@@ -29,7 +29,7 @@ CHANGE_ACTIONS = (
     "admin.role_revoked", "admin.post_lowered", "admin.department_changed", "admin.person_reactivated",
     "admin.change_requested", "admin.change_applied", "admin.change_decided", "person.created", "person.post_changed",
     "person.departed", "account.closed", "account.factor_reset", "account.unlocked", "approval.policy_saved",
-    "approval.policy_deleted", "unit.created",
+    "approval.policy_deleted", "unit.created", "directory.account_created", "directory.account_updated",
 )
 
 
@@ -74,7 +74,8 @@ def _requested_by(row) -> str:
 
 def _what(row) -> str:
     details = row.details or {}
-    keys = ("kind", "role", "secrecy_post", "from", "to", "reason", "username", "steps", "after", "before")
+    keys = ("kind", "role", "secrecy_post", "from", "to", "reason", "username", "steps", "after", "before", "dn",
+            "department", "changes")
     parts = [f"{key}: {details[key]}" for key in keys if key in details and details[key] not in ("", None, [], {})]
     return "; ".join(parts)[:400]
 

@@ -72,7 +72,8 @@ ON_A_PERSON = {DEACTIVATE_ACCOUNT, REACTIVATE_ACCOUNT, RESET_FACTOR, END_SESSION
                SET_DEPARTMENT}
 
 # the administrators' trail: what the security auditor reads (audit actions, by exact name or prefix)
-ADMIN_ACTION_PREFIXES = ("admin.", "account.", "approval.policy_", "register.", "audit.", "unit.")
+# (directory.: accounts the scheduled sync created, updated or could not reach, recorded as the system)
+ADMIN_ACTION_PREFIXES = ("admin.", "account.", "approval.policy_", "register.", "audit.", "unit.", "directory.")
 ADMIN_ACTIONS = ("person.created", "person.post_changed", "person.departed")
 
 ROLE_LABEL_KEYS = GRANTABLE_ROLES

@@ -145,3 +145,22 @@ def test_the_auditor_verifies_the_chain_and_the_other_administrators_do_not(org,
     assert response.status_code == 200 and {"ok", "count", "head"} <= set(response.json()), response.content
     for user in (admins.sys, admins.sec):
         assert api(user).get("/api/v1/audit/verify/").status_code == 403
+
+
+def test_the_directory_syncs_accounts_are_on_the_administrators_trail_and_register(org, admins):
+    """Accounts the scheduled directory sync creates or updates (recorded as the system) are
+    administrative changes: the security auditor reads them in the trail and the register."""
+    from audit import services as audit
+
+    with transaction.atomic():
+        audit.record(actor=None, action="directory.account_created", target=org.staff_none.person,
+                     details={"username": "dirnew", "dn": "uid=dirnew,ou=people,dc=registry,dc=test",
+                              "department": "RES"})
+        audit.record(actor=None, action="directory.account_updated", target=org.staff_none.person,
+                     details={"username": "dirnew", "changes": {"email": ["", "dirnew@example.test"]}})
+    actions = {row["action"] for row in api(admins.aud).get("/api/v1/administration/trail/?action=directory.").json()}
+    assert actions == {"directory.account_created", "directory.account_updated"}
+    page = browser(admins.aud).get("/registers/administrators.csv?lang=en")
+    assert page.status_code == 200, page.content[:300]
+    csv = b"".join(page.streaming_content if page.streaming else [page.content]).decode("utf-8-sig")
+    assert "uid=dirnew,ou=people,dc=registry,dc=test" in csv and "dirnew@example.test" in csv
