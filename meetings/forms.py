@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from carriers.forms import NoControlCharsMixin
+from carriers.forms import NoControlCharsMixin, typed_when_long
 from common.levels import Level
 
 from . import selectors
@@ -156,6 +156,7 @@ class DistributeForm(MeetingActionForm):
         self.fields["attendee"].queryset = get_user_model().objects.filter(
             pk__in=selectors.attendee_choices(user=self.user).values("pk")).select_related("person")
         self.fields["carriers"].queryset = selectors.distributable_carriers(user=self.user, meeting=self.meeting)
+        typed_when_long(self, "carriers")
         self.fields["carriers"].scan_action = "meeting"  # the scan box (dashboard/scanning.py)
 
     def service_arguments(self) -> dict:
