@@ -41,7 +41,9 @@ class NoControlCharsMixin:
         return cleaned
 
 
-def _numbers(text) -> list[str]:
+def split_numbers(text) -> list[str]:
+    """Registry numbers as typed or scanned: one per line, or separated by spaces, commas or
+    semicolons (Chinese ones too)."""
     return [n for n in re.split(r"[\s,;，；]+", text or "") if n]
 
 
@@ -50,7 +52,7 @@ class RegistryNumbersInput(forms.Textarea):
 
     def value_from_datadict(self, data, files, name):
         values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
-        return [number for value in values if isinstance(value, str) for number in _numbers(value)]
+        return [number for value in values if isinstance(value, str) for number in split_numbers(value)]
 
     def value_omitted_from_data(self, data, files, name):
         return name not in data

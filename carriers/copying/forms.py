@@ -1,10 +1,8 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from carriers import selectors as carrier_selectors
-from carriers.forms import NoControlCharsMixin
+from carriers.forms import NoControlCharsMixin, split_numbers
 from carriers.models import Carrier
 from common.levels import Level
 
@@ -14,10 +12,6 @@ from .rules import CONDITION_MAX, MAX_COPIES, MAX_SOURCES
 
 PASSWORD_LABEL = _("Your password (signature)")
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def _numbers(text: str) -> list[str]:
-    return [n for n in re.split(r"[\s,，;；]+", text or "") if n]
 
 
 class CarrierNumbersField(forms.CharField):
@@ -30,7 +24,7 @@ class CarrierNumbersField(forms.CharField):
         super().__init__(*args, **kwargs)
 
     def resolve(self, value, user) -> list[Carrier]:
-        numbers = _numbers(value)
+        numbers = split_numbers(value)
         if not numbers:
             raise forms.ValidationError(_("Give the registry number of at least one carrier."))
         if not self.many and len(numbers) > 1:

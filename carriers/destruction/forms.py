@@ -1,20 +1,14 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import SigningSecret
-from carriers.forms import NoControlCharsMixin
+from carriers.forms import NoControlCharsMixin, split_numbers
 
 from . import selectors
 from .models import Method, Route
 
 PASSWORD_LABEL = _("Your password (signature)")
 NUMBERS_HELP = _("Registry numbers, one per line (a barcode scanner types them).")
-
-
-def split_numbers(text: str) -> list[str]:
-    return [n for n in re.split(r"[\s,;，；]+", text or "") if n]
 
 
 class SignerChoiceField(forms.ModelChoiceField):
