@@ -63,18 +63,28 @@ def append_history(n: int) -> None:
         cur.execute("ANALYZE audit_chainlink")
 
 
-def hashing_alone() -> tuple[float, int]:
-    """SHA-256 over the same canonical bytes (prev_hash || canonical event), already in memory."""
+def hashing_alone() -> tuple[float, float, int]:
+    """The issue's baseline: SHA-256 over each event's canonical bytes (prev_hash || canonical event),
+    the events already in memory as rows, in one process: making the canonical bytes (the json.dumps
+    every writer uses) and hashing them, nothing read from the database, nothing keyed or compared.
+    This is what the issue timed at about 146,000 events/s ("so >= 100,000 events/s" for 0.7x).
+
+    Also timed: SHA-256 alone over bytes already made (some 2,000,000 events/s), as a lower bound
+    that no verifier reading a database can approach; printed for information, not the goal."""
     from audit.chain import ROW_FIELDS, body_from_row, canonical_json, iter_rows
 
-    blobs = []
-    for row in iter_rows():
-        blobs.append(row[ROW_FIELDS.index("prev_hash")].encode() + canonical_json(body_from_row(row)).encode("utf-8"))
+    rows = list(iter_rows())
+    prev_at = ROW_FIELDS.index("prev_hash")
     sha256 = hashlib.sha256
+    start = time.perf_counter()
+    for row in rows:
+        sha256(row[prev_at].encode() + canonical_json(body_from_row(row)).encode("utf-8")).hexdigest()
+    t_canonical = time.perf_counter() - start
+    blobs = [row[prev_at].encode() + canonical_json(body_from_row(row)).encode("utf-8") for row in rows]
     start = time.perf_counter()
     for blob in blobs:
         sha256(blob).hexdigest()
-    return time.perf_counter() - start, len(blobs)
+    return t_canonical, time.perf_counter() - start, len(rows)
 
 
 def scheduled_check_time() -> float:
@@ -100,7 +110,7 @@ def bench_audit_verify() -> None:
     append_history(HISTORY)
     print(f"[audit-verify] {HISTORY} events written (COPY, chained and keyed) in {time.perf_counter() - start:.1f} s; "
           f"cores {os.cpu_count()}, load {_load()}")
-    t_hash, n = hashing_alone()
+    t_hash, t_sha_only, n = hashing_alone()
     connection.close()
     start = time.perf_counter()
     report = verify_chain()
@@ -112,9 +122,11 @@ def bench_audit_verify() -> None:
     assert report1.ok, report1
     print(f"[audit-verify] verify_chain: {n / t_verify:,.0f} events/s (parallel), {n / t_single:,.0f} events/s "
           f"(one process); floor {VERIFY_FLOOR:,} events/s: {'met' if n / t_verify >= VERIFY_FLOOR else 'NOT met'} "
-          f"({n / t_verify / VERIFY_FLOOR:.2f}x); SHA-256 over the same canonical bytes alone (already in memory, "
-          f"one process): {n / t_hash:,.0f} events/s; ratio verify/hashing = {t_hash / t_verify:.2f} (goal >= 0.7); "
-          f"load {_load()}")
+          f"({n / t_verify / VERIFY_FLOOR:.2f}x); baseline, the same canonical bytes made and hashed with SHA-256 "
+          f"alone (events in memory, one process): {n / t_hash:,.0f} events/s; ratio verify/baseline = "
+          f"{t_hash / t_verify:.2f} (goal >= 0.7: {'met' if t_hash / t_verify >= 0.7 else 'NOT met'}); "
+          f"for information, SHA-256 over bytes already made: {n / t_sha_only:,.0f} events/s "
+          f"(verify/that = {t_sha_only / t_verify:.2f}); load {_load()}")
     t1 = scheduled_check_time()
     append_history(HISTORY * 9)
     t10 = scheduled_check_time()
