@@ -18,7 +18,7 @@
    PBKDF2-SHA256 (the baseline).
 6. Page speed (bench/pages.py): the main pages' server time on the demo data for the people whose
    day it is, against the same page for someone who sees no carrier and the 300 ms goal; then at
-   BENCH_PAGES_CARRIERS (100,000) more carriers against the 1 s goal.
+   BENCH_PAGES_CARRIERS (1,000,000) more carriers against the 1 s goal.
 """
 
 import contextlib

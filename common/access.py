@@ -123,12 +123,14 @@ def policy_for(model) -> Policy | None:
 
 
 def visible_carrier_ids(user) -> QuerySet:
-    """The ids of the carriers this user may open, as a subquery."""
+    """The ids of the carriers this user may open, as a subquery. To test a row that names a
+    carrier, prefer visible_carrier(user, OuterRef(...)): a probe of that carrier, where a large
+    set of ids (beyond work_mem) is rescanned for every row."""
     carrier_model = apps.get_model(CARRIER)
     return restrict(carrier_model._default_manager.all(), user).values("pk")
 
 
-def _visible_carrier(user, carrier_id) -> Exists:
+def visible_carrier(user, carrier_id) -> Exists:
     """EXISTS: the carrier carrier_id (an OuterRef) is one user may open: a probe of that one
     carrier row (its primary key, then the policy's tests on that row), not a set of every visible
     id. A set the database cannot hash (a million ids: beyond work_mem) it rescans for every row
@@ -144,14 +146,14 @@ def _inherit_carriers(queryset: QuerySet, user, links: tuple[CarrierLink, ...]) 
         return queryset
     for link in links:
         if link.through is None:
-            queryset = queryset.filter(Q(**{f"{link.field}__isnull": True}) | Q(_visible_carrier(user, OuterRef(link.field))))
+            queryset = queryset.filter(Q(**{f"{link.field}__isnull": True}) | Q(visible_carrier(user, OuterRef(link.field))))
         else:
             through = apps.get_model(link.through)._default_manager
             # (the IS NULL alternative is no change, a row naming no carrier hides as before; under
             # an OR the database keeps the probe per row instead of turning it into an anti-join
             # that reads every visible carrier for each row asked about)
             hidden = through.filter(**{link.parent: OuterRef("pk")}).filter(
-                Q(~_visible_carrier(user, OuterRef(link.field))) | Q(**{f"{link.field}__isnull": True}))
+                Q(~visible_carrier(user, OuterRef(link.field))) | Q(**{f"{link.field}__isnull": True}))
             queryset = queryset.filter(~Exists(hidden))
     return queryset
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, DateField, F, Prefetch, Q, Value
+from django.db.models import CharField, DateField, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -35,7 +35,7 @@ def facilities_for_request(*, user):
 
 def _visible_items(user):
     """A request's lines whose carrier this user may open (the request is visible already)."""
-    return (DestructionItem.objects.filter(carrier_id__in=access.visible_carrier_ids(user))
+    return (DestructionItem.objects.filter(access.visible_carrier(user, OuterRef("carrier_id")))
             .select_related("carrier").order_by("carrier__registry_number", "pk"))
 
 
