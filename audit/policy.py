@@ -17,7 +17,6 @@ from common.access import CarrierLink
 from .models import AuditEvent, AuditEventCarrier, Signature
 
 VIEW_AUDIT = "view_audit"
-CARRIER_LABEL = "carriers.carrier"  # by label: audit imports no domain app
 # the office roles that read the trail (role names as data: audit imports no domain app)
 # (the security auditor, issue 15: the administrators' trail and the chain's verification; it opens
 # no carrier, so no event naming one)
@@ -56,7 +55,7 @@ def _visible(queryset: QuerySet, user, actor: str, event: str) -> QuerySet:
     for label in gated:
         if label not in present:
             continue
-        if label == CARRIER_LABEL:
+        if label == access.CARRIER:
             # an event about a carrier names it in its own carrier index (record(): a carrier names
             # itself; a signature: its event's index), and the gate checks every carrier an event
             # names (names_carriers): the target is visible exactly when that index row is there

@@ -122,14 +122,6 @@ def policy_for(model) -> Policy | None:
 # ------------------------------------------------------------------------------ answers
 
 
-def visible_carrier_ids(user) -> QuerySet:
-    """The ids of the carriers this user may open, as a subquery. To test a row that names a
-    carrier, prefer visible_carrier(user, OuterRef(...)): a probe of that carrier, where a large
-    set of ids (beyond work_mem) is rescanned for every row."""
-    carrier_model = apps.get_model(CARRIER)
-    return restrict(carrier_model._default_manager.all(), user).values("pk")
-
-
 def visible_carrier(user, carrier_id) -> Exists:
     """EXISTS: the carrier carrier_id (an OuterRef) is one user may open: a probe of that one
     carrier row (its primary key, then the policy's tests on that row), not a set of every visible

@@ -34,8 +34,8 @@ def _with_db(url: str, name: str) -> str:
     return urlunparse(parts._replace(path=f"/{name}"))
 
 
-def process_env(database_url: str, **extra) -> dict:
-    env = dict(os.environ)
+def process_env(database_url: str, *, base: dict | None = None, **extra) -> dict:
+    env = dict(os.environ if base is None else base)
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -45,10 +45,11 @@ def process_env(database_url: str, **extra) -> dict:
     return env
 
 
-def manage(database_url: str, *args: str, check: bool = True, timeout: int = 300, **env) -> subprocess.CompletedProcess:
+def manage(database_url: str, *args: str, check: bool = True, timeout: int = 300, base_env: dict | None = None,
+           **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT, env=process_env(database_url, **env), capture_output=True, text=True,
+        cwd=ROOT, env=process_env(database_url, base=base_env, **env), capture_output=True, text=True,
         check=check, timeout=timeout,
     )
 
@@ -75,15 +76,8 @@ def scratch_database(*, seed_demo: bool = False):
         drop_database(admin_url, name)
 
 
-def _run_id() -> str:
-    """One id for every xdist worker of this run (PYTEST_XDIST_TESTRUNUID), else this process's."""
-    global _RUN_ID
-    if _RUN_ID is None:
-        _RUN_ID = (os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex)[:12]
-    return _RUN_ID
-
-
-_RUN_ID: str | None = None
+# one id for every xdist worker of this run (PYTEST_XDIST_TESTRUNUID), else this process's own
+_RUN_ID = (os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex)[:12]
 # the environment of the session (imported at collection, before any test's monkeypatch): every
 # copy of a template is made the same way whichever test asks first
 _SESSION_ENV = dict(os.environ)
@@ -92,7 +86,7 @@ _SESSION_ENV = dict(os.environ)
 def _template(admin_url: str, base: str, *, seed_demo: bool) -> str:
     """The name of this run's template database (migrated, and seeded when asked), made once under
     an advisory lock; templates of earlier runs are dropped. Ready only once renamed to its name."""
-    name = f"tmpl_{_run_id()}_{'demo' if seed_demo else 'bare'}"
+    name = f"tmpl_{_RUN_ID}_{'demo' if seed_demo else 'bare'}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [name])
         try:
@@ -100,7 +94,7 @@ def _template(admin_url: str, base: str, *, seed_demo: bool) -> str:
                 return name
             for (stale,) in conn.execute(
                     "SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\\_%%' AND datname NOT LIKE %s",
-                    [f"tmpl_{_run_id()}_%"]).fetchall():
+                    [f"tmpl_{_RUN_ID}_%"]).fetchall():
                 with contextlib.suppress(psycopg.Error):
                     conn.execute(f'ALTER DATABASE "{stale}" IS_TEMPLATE false')
                     conn.execute(f'DROP DATABASE IF EXISTS "{stale}"')
@@ -109,25 +103,17 @@ def _template(admin_url: str, base: str, *, seed_demo: bool) -> str:
             conn.execute(f'CREATE DATABASE "{building}"')
             url = _with_db(base, building)
             if db_roles.two_roles():
-                _manage_as_session(db_roles.as_owner_url(url), "migrate", "--noinput", "-v0",
-                                   DATABASE_APP_ROLE=db_roles.app_role())
+                manage(db_roles.as_owner_url(url), "migrate", "--noinput", "-v0", timeout=600, base_env=_SESSION_ENV,
+                       DATABASE_APP_ROLE=db_roles.app_role())
             else:
-                _manage_as_session(url, "migrate", "--noinput", "-v0")
+                manage(url, "migrate", "--noinput", "-v0", timeout=600, base_env=_SESSION_ENV)
             if seed_demo:
-                _manage_as_session(url, "seed_demo")
+                manage(url, "seed_demo", timeout=600, base_env=_SESSION_ENV)
             _wait_unused(conn, building)
             conn.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
             return name
         finally:
             conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
-
-
-def _manage_as_session(database_url: str, *args: str, **env) -> None:
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, capture_output=True, text=True, check=True,
-        timeout=600, env={**_SESSION_ENV, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-                          "PYTHONPATH": str(ROOT), **env},
-    )
 
 
 def _wait_unused(conn, name: str, timeout: float = 30.0) -> None:
@@ -138,19 +124,11 @@ def _wait_unused(conn, name: str, timeout: float = 30.0) -> None:
         time.sleep(0.2)
 
 
-def _copy_database(admin_url: str, template: str, name: str, timeout: float = 60.0) -> None:
+def _copy_database(admin_url: str, template: str, name: str) -> None:
     """CREATE DATABASE name TEMPLATE template (retried while another copy holds the template), and
     the application role's CONNECT on it (a database's own grants are not copied)."""
-    deadline = time.monotonic() + timeout
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        while True:
-            try:
-                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-                break
-            except psycopg.errors.ObjectInUse:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        _while_in_use(lambda: conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'), timeout=60.0, pause=0.3)
         if db_roles.two_roles():
             conn.execute(f'GRANT CONNECT ON DATABASE "{name}" TO "{db_roles.app_role()}"')
 
@@ -158,22 +136,30 @@ def _copy_database(admin_url: str, template: str, name: str, timeout: float = 60
 def drop_database(admin_url: str, name: str, timeout: float = 30.0) -> None:
     """Drop a scratch database once the processes that used it are gone. (DROP ... WITH (FORCE)
     needs the right to signal every backend, which a non-superuser lacks for background workers.)"""
-    deadline = time.monotonic() + timeout
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        while True:
+        def attempt():
             # our own sessions and those of the roles we are a member of (the owner: the app's)
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = %s AND pg_has_role(current_user, usesysid, 'MEMBER') AND pid <> pg_backend_pid()",
                 [name],
             )
-            try:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                return
-            except psycopg.errors.ObjectInUse:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+        _while_in_use(attempt, timeout=timeout, pause=0.5)
+
+
+def _while_in_use(attempt, *, timeout: float, pause: float) -> None:
+    """attempt() again while PostgreSQL answers that the database is in use, up to timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            attempt()
+            return
+        except psycopg.errors.ObjectInUse:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
 
 
 def free_port() -> int:
