@@ -30,8 +30,11 @@ test:
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The full API contract (issue 17): schemathesis with every check over every operation as three
-# roles, 25 examples per operation and every phase (too long for make test: about 50 min measured).
+# roles, 25 examples per operation and every phase for every role, in process
+# (tests/api_contract/test_schemathesis.py, whose lighter share runs in make test) and over HTTP
+# against live servers with the stateful phase too (test_contract_fuzz.py: about 50 min measured).
 CONTRACT_EXAMPLES ?= 25
+CONTRACT_PHASES ?= examples,coverage,fuzzing,stateful
 contract:
 	scripts/bootstrap.sh --system
 	@set -uo pipefail; \
@@ -39,8 +42,8 @@ contract:
 	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	scripts/test-services.sh start || exit 1; \
 	source var/test-services.env; \
-	CONTRACT_EXAMPLES=$(CONTRACT_EXAMPLES) $(PY) -m pytest -n 0 -p no:randomly -s \
-	  tests/api_contract/test_contract_fuzz.py $(PYTEST_ARGS)
+	CONTRACT_EXAMPLES=$(CONTRACT_EXAMPLES) CONTRACT_PHASES=$(CONTRACT_PHASES) $(PY) -m pytest -n 2 -p no:randomly \
+	  tests/api_contract/test_schemathesis.py tests/api_contract/test_contract_fuzz.py $(PYTEST_ARGS)
 
 # Import contracts (pyproject.toml [tool.importlinter]) and ruff: a second or two.
 lint:

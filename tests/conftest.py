@@ -85,7 +85,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 # the longest tests start first, so that under xdist they run beside the rest instead of after it
-LONGEST_FIRST = ("test_schemathesis.py", "test_register_benchmark", "test_embedded_mode.py")
+LONGEST_FIRST = ("test_register_benchmark", "test_embedded_mode.py")
 
 
 def pytest_collection_modifyitems(session, config, items):

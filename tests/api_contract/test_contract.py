@@ -36,6 +36,14 @@ def resolved(schema, ref_or_schema):
     return {**ref_or_schema, "components": schema["components"]}
 
 
+def test_the_schema_the_contract_run_fuzzes_is_the_one_served(schema):
+    """tests/api_contract/test_schemathesis.py takes the generator's schema at collection, without a
+    request: it must be what a client downloads."""
+    from tests.leak_oracle import openapi_schema
+
+    assert json.loads(json.dumps(openapi_schema(), default=str)) == schema
+
+
 def test_the_schema_carries_its_version(schema):
     assert schema["info"]["version"] == API_VERSION
     assert API_VERSION.split(".")[0] == "1" and schema["info"]["x-api-major"] == "1"
