@@ -89,6 +89,14 @@ LONGEST_FIRST = ("test_register_benchmark", "test_embedded_mode.py")
 
 
 def pytest_collection_modifyitems(session, config, items):
+    for item in items:
+        # schemathesis names an operation's item `test[GET /path/]`, but under pytest 9 its node id
+        # is the test function's (pytest builds it from `originalname`): xdist's loadgroup scheduler
+        # keys items by node id, and ran one operation of each contract test instead of all
+        # (tests/api_contract/test_schemathesis.py)
+        label = getattr(item, "operation_label", None)
+        if label and item.id.params is None:
+            item._id = item.id.with_params(label)
     items.sort(key=lambda item: not any(name in item.nodeid for name in LONGEST_FIRST))
 
 
