@@ -5,6 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GatePermission
 
 from .. import selectors, services
@@ -25,6 +26,7 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
+        refuse_blank(params, "kind", "severity", "status")
         filters = {name: params.get(name, "") for name in ("kind", "severity", "status")}
         errors = {}
         if filters["kind"] and filters["kind"] not in REGISTRY:

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GatePermission
 
 from .. import selectors, services
@@ -42,6 +43,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         params = self.request.query_params
+        refuse_blank(params, "status", "kind")
         status_filter, kind = params.get("status", ""), params.get("kind", "")
         errors = {}
         if status_filter and status_filter not in STATUS_FILTERS:

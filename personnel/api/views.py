@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GateFilterBackend, GatePermission
 from common.api.serializers import StrictSerializer, VisiblePrimaryKeyField
 from common.levels import LEVEL_CODES
@@ -198,6 +199,8 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _status_filter(view, rows, choices):
+    if view.action == "list":
+        refuse_blank(view.request.query_params, "status")
     wanted = view.request.query_params.get("status") if view.action == "list" else None
     if wanted:
         if wanted not in choices:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GatePermission
 
 from .. import selectors, services
@@ -34,6 +35,7 @@ class CarryOutRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     def get_queryset(self):
         params = self.request.query_params if self.action == "list" else {}
+        refuse_blank(params, "status", "scope")
         wanted, scope = params.get("status", ""), params.get("scope", "")
         if wanted and wanted not in CarryOutRequest.Status.values:
             raise ValidationError({"status": [_("Unknown status.")]})

@@ -9,6 +9,7 @@ from approvals import kit
 from carriers import selectors as carrier_selectors
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GatePermission
 from common.api.views import GenericAPIView
 from common.errors import ValidationFailed
@@ -33,6 +34,7 @@ LOOKUP = r"[0-9]{1,18}"
 
 
 def _status_filter(rows, params, choices):
+    refuse_blank(params, "status")
     wanted = params.get("status")
     if wanted:
         if wanted not in choices:
@@ -125,6 +127,7 @@ class DerivationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         rows = selectors.visible_derivations(user=self.request.user)
         if self.action == "list":
             rows = _status_filter(rows, self.request.query_params, Derivation.Status.values)
+            refuse_blank(self.request.query_params, "kind")
             kind = self.request.query_params.get("kind")
             if kind:
                 if kind not in Derivation.Kind.values:

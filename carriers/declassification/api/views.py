@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GatePermission
 
 from .. import selectors, services
@@ -35,6 +36,7 @@ class DeclassificationReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelM
 
     def get_queryset(self):
         params = self.request.query_params if self.action == "list" else {}
+        refuse_blank(params, "status", "outcome", "carrier")
         wanted, outcome, carrier = params.get("status", ""), params.get("outcome", ""), params.get("carrier", "")
         if wanted and wanted not in DeclassificationReview.Status.values:
             raise ValidationError({"status": [_("Unknown status.")]})

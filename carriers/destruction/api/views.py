@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GatePermission
 from registers.api.views import JSONForErrors
 
@@ -63,6 +64,8 @@ class DestructionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
 
     def get_queryset(self):
         rows = selectors.visible_requests(user=self.request.user)
+        if self.action == "list":
+            refuse_blank(self.request.query_params, "status")
         wanted = self.request.query_params.get("status") if self.action == "list" else None
         if wanted:
             if wanted not in DestructionRequest.Status.values:

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GatePermission
 
 from .. import selectors, services
@@ -81,6 +82,8 @@ class ProductionRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         rows = selectors.visible_requests(user=self.request.user)
+        if self.action == "list":
+            refuse_blank(self.request.query_params, "status")
         wanted = self.request.query_params.get("status") if self.action == "list" else None
         if wanted:
             if wanted not in ProductionRequest.Status.values:

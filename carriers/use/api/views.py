@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from carriers import selectors as carrier_selectors
 from carriers.api.views import IDEMPOTENCY_KEY
 from common.api import viewsets
+from common.api.params import refuse_blank
 from common.api.permissions import GatePermission
 from common.api.views import APIView
 
@@ -49,6 +50,7 @@ class _Query(serializers.Serializer):
 
 
 def _query(request) -> dict:
+    refuse_blank(request.query_params, *_Query().fields)  # a form's "" is "not sent" to DRF
     query = _Query(data=request.query_params)
     query.is_valid(raise_exception=True)
     return query.validated_data
@@ -140,6 +142,7 @@ class CirculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self):
         if self.action != "list":
             return selectors.visible_circulations(user=self.request.user)
+        refuse_blank(self.request.query_params, "box", "carrier", "status")
         box = self.request.query_params.get("box", "")
         if box == "to_sign":
             return selectors.circulations_to_sign(user=self.request.user)
