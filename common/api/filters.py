@@ -9,6 +9,8 @@ import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from .params import sent_blank
+
 TEXT_FILTERS = (django_filters.CharFilter,)
 
 
@@ -18,9 +20,9 @@ class StrictFilterBackend(DjangoFilterBackend):
         if filterset_class is not None:
             errors = {}
             for name, spec in filterset_class.base_filters.items():
-                if isinstance(spec, TEXT_FILTERS) or name not in request.query_params:
+                if isinstance(spec, TEXT_FILTERS):
                     continue
-                if any(value.strip() == "" for value in request.query_params.getlist(name)):
+                if sent_blank(request.query_params, name):
                     field = spec.field
                     message = field.error_messages.get("invalid") or field.error_messages.get("invalid_choice")
                     if message is None or "%(" in str(message):
