@@ -22,16 +22,12 @@ import pytest
 
 from tests.live import live_server, scratch_database
 
+from .roles import EXCLUDED, PASSWORD, ROLES
+
 pytestmark = [pytest.mark.live, pytest.mark.skipif(not os.environ.get("CONTRACT_EXAMPLES"),
                                                     reason="the full contract runs with make contract")]
 
 HERE = Path(__file__).resolve().parent
-PASSWORD = "Registry-Demo-2026"  # the demo's (common.demo.DEMO_PASSWORD)
-# one demo account per role: secrecy office, department head, ordinary staff
-ROLES = ("secretary", "head_res", "staff_core")
-# these would end the fuzzer's own token (logging out everywhere, revoking a token whose id it
-# guesses): every later operation would only see 401; tests/accounts covers them
-EXCLUDED = r"^/api/v1/auth/(logout-everywhere/|tokens/\{id\}/)$"
 
 
 def token_for(base: str, username: str) -> str:

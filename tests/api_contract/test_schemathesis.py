@@ -37,18 +37,12 @@ from schemathesis.core.failures import FailureGroup
 
 from tests.leak_oracle import openapi_schema
 
+from .roles import EXCLUDED, PASSWORD, ROLES
+
 HERE = Path(__file__).resolve().parent
-PASSWORD = "Registry-Demo-2026"  # the demo's (common.demo.DEMO_PASSWORD)
 ALL_PHASES = ("examples", "coverage", "fuzzing")
-# one demo account per role, and the phases each runs in make test
-ROLES = {
-    "secretary": ALL_PHASES,
-    "head_res": ("examples", "fuzzing"),
-    "staff_core": ("examples", "fuzzing"),
-}
-# these would end the role's own token (logging out everywhere, revoking a token whose id it
-# guesses): every later example would only see 401; tests/accounts covers them
-EXCLUDED = r"^/api/v1/auth/(logout-everywhere/|tokens/\{id\}/)$"
+# the phases each role runs in make test (the coverage phase: the secrecy office)
+PHASES = {"secretary": ALL_PHASES, "head_res": ("examples", "fuzzing"), "staff_core": ("examples", "fuzzing")}
 EXAMPLES = int(os.environ.get("CONTRACT_EXAMPLES", "25"))
 SEED = int(os.environ.get("CONTRACT_SEED", "2026"))
 
@@ -66,7 +60,7 @@ def contract_config(phases, *, examples: int = EXAMPLES, seed: int = SEED) -> Sc
 
 def phases_for(role: str) -> tuple[str, ...]:
     wanted = os.environ.get("CONTRACT_PHASES")  # make contract: "examples,coverage,fuzzing,stateful"
-    return tuple(wanted.split(",")) if wanted else ROLES[role]
+    return tuple(wanted.split(",")) if wanted else PHASES[role]
 
 
 class InProcess:
